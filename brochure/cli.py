@@ -1,0 +1,110 @@
+"""The ``brochure`` command: options and messages only; the work is in ``build``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, defaults
+from .problems import BrochureError, Problems
+
+CONTENT_ARG = click.argument(
+    "content_dir", required=False, default=str(defaults.CONTENT_DIR),
+    type=click.Path(file_okay=False, path_type=Path))
+LANG_OPTION = click.option(
+    "--lang", "languages", multiple=True, metavar="CODE",
+    help="Build only this language (repeat for several). Default: all of the edition's.")
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brochure")
+def main() -> None:
+    """Turn YAML content into print-ready, multilingual PDF brochures.
+
+    \b
+    Example:
+      brochure build                   # the sample, every language, into output/
+      brochure build content/gwangju --lang ko --lang en
+      brochure check content/gwangju
+    """
+
+
+@main.command()
+@CONTENT_ARG
+@LANG_OPTION
+@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the PDFs to.")
+@STRICT_OPTION
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Editions rendered at once. Default: one per processor core.")
+def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
+          jobs: int | None) -> None:
+    """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
+
+    \b
+    Example:
+      brochure build content/gwangju --lang ko --out output/
+    """
+    from .build import build as run_build
+
+    try:
+        report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs)
+    except BrochureError as exc:
+        _fail(exc)
+    _show_warnings(report.problems)
+    rows = [(str(b.path), b.language, str(b.pages), _size(b.size)) for b in report.built]
+    _table(("file", "language", "pages", "size"), rows)
+
+
+@main.command()
+@CONTENT_ARG
+@LANG_OPTION
+@STRICT_OPTION
+def check(content_dir: Path, languages: tuple[str, ...], strict: bool) -> None:
+    """Check CONTENT_DIR for every problem a build would meet, without making PDFs.
+
+    \b
+    Example:
+      brochure check content/gwangju
+    """
+    from .build import check as run_check
+
+    try:
+        problems = run_check(content_dir, list(languages) or None, strict)
+    except BrochureError as exc:
+        _fail(exc)
+    _show_warnings(problems)
+    click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
+
+
+def _show_warnings(problems: Problems) -> None:
+    for problem in problems.warnings:
+        click.echo(str(problem), err=True)
+
+
+def _fail(exc: BrochureError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    errors = sum(1 for p in exc.problems if p.severity == "error")
+    warnings = len(exc.problems) - errors
+    summary = f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
+    if exc.strict and warnings:
+        summary += " (--strict counts warnings as errors)"
+    click.echo(f"Nothing was written: {summary}.", err=True)
+    sys.exit(1)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
+                                                                      strict=True)).rstrip())

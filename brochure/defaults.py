@@ -1,0 +1,36 @@
+"""Defaults, defined once and shared by the API and the command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONTENT_DIR = Path("content/gwangju")
+OUTPUT_DIR = Path("output")
+EDITION_FILE = "edition.yaml"
+FACTS_FILE = "facts.yaml"
+TEXT_DIR = "text"
+TEMPLATES_DIR = "templates"
+STYLES_DIR = "styles"
+IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
+
+
+def _shipped(name: str) -> Path:
+    """The project's templates/ or styles/: inside the installed package, or in
+    the source checkout next to it."""
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+def project_templates() -> Path:
+    return _shipped(TEMPLATES_DIR)
+
+
+def project_styles() -> Path:
+    return _shipped(STYLES_DIR)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))

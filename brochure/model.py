@@ -1,0 +1,130 @@
+"""The content model: what an edition, its facts and its texts must contain.
+
+Checked with pydantic; ``validate`` turns its findings into located problems.
+Every model forbids unknown fields so that a misspelt name is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+DEFAULT_TEMPLATE = "brochure.html"
+PAGE_SIZES = {"A4": "A4", "A5": "A5", "letter": "letter"}
+
+# Text fields that may hold Markdown; every other text is shown as typed.
+MARKDOWN_FIELDS = frozenset({"body", "text"})
+
+# {fact-id} in a text quotes a fact, formatted for the reader.
+PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9-]*)\}")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- edition.yaml -----------------------------------------------------------
+
+class SectionPlan(Model):
+    id: Id
+    image: str | None = None
+    facts: list[Id] = Field(default_factory=list)
+
+
+class Metadata(Model):
+    author: str
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+class Edition(Model):
+    id: Id
+    master: str
+    languages: list[str] = Field(min_length=1)
+    locales: dict[str, str] = Field(default_factory=dict)
+    template: str = DEFAULT_TEMPLATE
+    page_size: Literal["A4", "A5", "letter"] = "A4"
+    stylesheets: list[str] = Field(default_factory=list)
+    published: dt.date | None = None
+    metadata: Metadata
+    cover_image: str | None = None
+    sections: list[SectionPlan] = Field(min_length=1)
+
+
+# --- facts.yaml -------------------------------------------------------------
+
+FACT_KINDS = ("date", "month", "year", "number", "amount")
+
+
+class Fact(Model):
+    date: dt.date | None = None
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+    year: int | None = None
+    number: float | None = None
+    unit: str | None = None
+    amount: float | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+
+    @model_validator(mode="after")
+    def one_kind(self) -> Fact:
+        given = [kind for kind in FACT_KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of date, month, year, number or amount"
+                + (f" (found {', '.join(given)})" if given else ""))
+        if self.unit is not None and self.number is None:
+            raise ValueError("'unit' goes with 'number' only")
+        if (self.amount is None) != (self.currency is None):
+            raise ValueError("an 'amount' needs a 'currency' (e.g. KRW), and only an amount")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in FACT_KINDS if getattr(self, kind) is not None)
+
+
+# --- text/<language>.yaml ---------------------------------------------------
+
+class Labels(Model):
+    contents: str
+    key_figures: str
+    contact: str
+    page: str
+
+
+class Intro(Model):
+    title: str
+    text: str
+
+
+class SectionText(Model):
+    title: str
+    lead: str
+    body: str
+    image_alt: str
+
+
+class Back(Model):
+    title: str
+    organisation: str
+    department: str
+    text: str
+    website_label: str
+
+
+class Text(Model):
+    title: str
+    subtitle: str
+    cover_note: str
+    cover_image_alt: str
+    labels: Labels
+    intro: Intro
+    sections: dict[Id, SectionText]
+    facts: dict[Id, str]
+    back: Back

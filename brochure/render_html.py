@@ -1,0 +1,85 @@
+"""Stage 4, render HTML: merge one language's view into the Jinja template.
+
+Templates run in Jinja's sandbox with autoescaping and strict undefined
+variables, and see only the plain data from ``localise``. Templates are looked
+up in the brochure's own templates/ folder first, then in the project's.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from . import markup
+from .problems import Location, Problems, relative_name
+
+
+@lru_cache(maxsize=8)
+def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["markdown"] = lambda text: Markup(markup.render(text))
+    return env
+
+
+def render_html(template_name: str, template_dirs: list[Path], context: dict[str, Any],
+                keep_words_whole: bool, problems: Problems) -> str | None:
+    """The page HTML for one language, or None (with a problem) if the template fails."""
+    env = environment(tuple(template_dirs))
+    try:
+        html = env.get_template(template_name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(relative_name(Path(exc.filename or template_name)), exc.lineno)
+        problems.error(f"template error: {exc.message}", where,
+                       hint="Fix the {{ }} or {% %} tag on this line.")
+        return None
+    except jinja2.TemplateError as exc:
+        problems.error(f"template error: {exc}", _template_location(exc, template_name),
+                       hint="The template uses a name the content does not provide, "
+                            "or something a template may not do.")
+        return None
+    return keep_words_together(html) if keep_words_whole else html
+
+
+def _template_location(exc: BaseException, template_name: str) -> Location:
+    """The template line Jinja was running when it failed."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".j2", ".jinja")):
+            return Location(relative_name(Path(frame.filename)), frame.lineno)
+    return Location(template_name)
+
+
+# A word that holds Hangul, up to the next space, tag or entity boundary.
+_HANGUL_WORD = re.compile(r"[^\s<>]*[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af][^\s<>]*")
+_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+
+
+def keep_words_together(html: str) -> str:
+    """Wrap every Korean word of the body in an unbreakable span.
+
+    The renderer rejects ``word-break: keep-all``; this gives the same result:
+    lines break only at spaces, never between the syllables of a word.
+    """
+    head, body_start, body = html.partition("<body")
+    if not body_start:
+        return html
+
+    def wrap_text(match: re.Match[str]) -> str:
+        words = _HANGUL_WORD.sub(lambda w: f'<span class="kw">{w.group(0)}</span>',
+                                 match.group(1))
+        return f">{words}<"
+
+    return head + body_start + _TEXT_BETWEEN_TAGS.sub(wrap_text, body)

@@ -1,0 +1,128 @@
+"""Stage 1, load: read YAML files safely and remember where every value is.
+
+Values come back as plain Python data (dicts, lists, strings, numbers, dates);
+``Source.where(path)`` gives the line and column of any value, so later stages
+can point at the exact spot of a mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Location, Problems, relative_name
+
+KeyPath = tuple[str | int, ...]
+
+# PyYAML's wording, and what a person editing a text file should do about it.
+_YAML_HINTS = {
+    "mapping values are not allowed here": (
+        "A value seems to contain ': ' (colon and space). Put the whole text in "
+        'double quotes, or write it as a block starting with "|" on the line above.'
+    ),
+    "found character '\\t' that cannot start any token": (
+        "A tab character is used for indenting. Indent with spaces only."
+    ),
+    "could not find expected ':'": (
+        "A line is missing its 'name: value' colon, or a quoted text is not closed."
+    ),
+    "found undefined alias": "An '*' at the start of a value must be quoted.",
+    "expected <block end>, but found": (
+        "The indentation of this line does not match the lines above it."
+    ),
+}
+
+
+@dataclass
+class Source:
+    """One YAML file: its data, and the position of every value in it."""
+
+    path: Path
+    data: Any
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return relative_name(self.path)
+
+    def where(self, path: KeyPath = (), *, key: bool = False) -> Location:
+        """The location of a value; for a missing value, its closest parent."""
+        table = self.key_positions if key else self.positions
+        while path and path not in table:
+            path = path[:-1]
+            table = self.positions
+        line, column = table.get(path, (None, None))
+        return Location(self.name, line, column)
+
+
+def field_name(path: KeyPath) -> str:
+    """A value's path as a user reads it: sections.democracy.title, languages[2]."""
+    return ".".join(f"[{p + 1}]" if isinstance(p, int) else str(p) for p in path)\
+        .replace(".[", "[")
+
+
+def load_yaml(path: Path, problems: Problems) -> Source | None:
+    """Read one YAML file; report a problem and return None when it cannot be read."""
+    name = relative_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.error("this file does not exist", Location(name),
+                       hint="Create it, or check the folder name.")
+        return None
+    except UnicodeDecodeError as exc:
+        problems.error("this file is not saved as UTF-8 text", Location(name),
+                       hint=f"Save it as UTF-8 in your editor (byte {exc.start} is invalid).")
+        return None
+    return parse_yaml(text, path, problems)
+
+
+def parse_yaml(text: str, path: Path, problems: Problems) -> Source | None:
+    """Parse YAML text with the safe loader, keeping positions."""
+    source = Source(path, None)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        source.data = {} if node is None else _to_python(node, (), source, loader, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        location = Location(source.name, mark.line + 1, mark.column + 1) if mark else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        hint = next((h for key, h in _YAML_HINTS.items() if problem.startswith(key)),
+                    "Check the indentation and quotes on this line and the one above.")
+        problems.error(f"this is not valid YAML ({problem})", location, hint=hint)
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(f"this is not valid YAML ({exc})", Location(source.name))
+        return None
+    finally:
+        loader.dispose()
+    return source
+
+
+def _to_python(node: yaml.Node, path: KeyPath, source: Source,
+               loader: yaml.SafeLoader, problems: Problems) -> Any:
+    source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                key = str(key)
+            key_path = (*path, key)
+            where = Location(source.name, key_node.start_mark.line + 1,
+                             key_node.start_mark.column + 1)
+            if key in result:
+                problems.error(f"'{key}' is given twice", where,
+                               hint="Keep one of them and delete the other.")
+            source.key_positions[key_path] = (where.line, where.column)
+            result[key] = _to_python(value_node, key_path, source, loader, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, index), source, loader, problems)
+                for index, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,99 @@
+"""Per-script typography: which fonts a language is set in, and how it breaks lines.
+
+A language finds its script through CLDR's likely subtags (ru → Cyrl, ko → Kore),
+so a new language in an already known script needs no entry here. A new script
+needs one ``SCRIPT_FONTS`` line naming fonts that are installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+
+@dataclass(frozen=True)
+class FontStack:
+    """Font families, first choice first; the last resort is the Latin stack."""
+
+    body: tuple[str, ...]
+    heading: tuple[str, ...]
+
+
+LATIN = FontStack(body=("Noto Serif",), heading=("Noto Sans",))
+
+# Han characters must be given their regional face by name: with a bare `lang`
+# the system falls back to the Japanese one (see WEASYPRINT-NOTES).
+SCRIPT_FONTS: dict[str, FontStack] = {
+    "Latn": LATIN,
+    "Cyrl": LATIN,
+    "Grek": LATIN,
+    "Kore": FontStack(("Noto Serif CJK KR",), ("Noto Sans CJK KR",)),
+    "Jpan": FontStack(("Noto Serif CJK JP",), ("Noto Sans CJK JP",)),
+    "Hans": FontStack(("Noto Serif CJK SC",), ("Noto Sans CJK SC",)),
+    "Hant": FontStack(("Noto Serif CJK TC",), ("Noto Sans CJK TC",)),
+    "Arab": FontStack(("Noto Naskh Arabic",), ("Noto Sans Arabic",)),
+    "Hebr": FontStack(("Noto Serif Hebrew",), ("Noto Sans Hebrew",)),
+    "Thai": FontStack(("Noto Serif Thai",), ("Noto Sans Thai",)),
+}
+
+# Scripts whose words must not be broken between syllables: the renderer
+# ignores `word-break: keep-all`, so render_html keeps these words whole.
+KEEP_WORDS_WHOLE = {"Kore"}
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How one language is typeset."""
+
+    language: str          # BCP 47, as written in the edition: "zh-Hans"
+    locale: Locale         # CLDR locale used for numbers and dates
+    script: str            # ISO 15924: "Kore"
+    direction: str         # "ltr" or "rtl"
+    fonts: FontStack
+    keep_words_whole: bool
+
+    def css_font_list(self, role: str) -> str:
+        """A CSS font-family value: the script's fonts, then the Latin ones."""
+        families = list(getattr(self.fonts, role))
+        families += [f for f in getattr(LATIN, role) if f not in families]
+        generic = "serif" if role == "body" else "sans-serif"
+        return ", ".join(f'"{family}"' for family in families) + f", {generic}"
+
+
+class UnknownLanguage(ValueError):
+    """The code is not a language CLDR knows, or its script has no fonts."""
+
+
+def parse_locale(code: str) -> Locale:
+    """A CLDR locale from a BCP 47 code such as ``zh-Hans`` or ``en-GB``."""
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise UnknownLanguage(f"'{code}' is not a language code that CLDR knows") from exc
+
+
+def script_of(locale: Locale) -> str:
+    if locale.script:
+        return locale.script
+    likely = get_global("likely_subtags").get(locale.language, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 2 else "Latn"
+
+
+def typography_for(language: str, locale_code: str | None = None) -> Typography:
+    language_locale = parse_locale(language)
+    locale = parse_locale(locale_code) if locale_code else language_locale
+    script = script_of(language_locale)
+    if script not in SCRIPT_FONTS:
+        raise UnknownLanguage(
+            f"'{language}' is written in the {script} script, which has no fonts set up")
+    return Typography(
+        language=language,
+        locale=locale,
+        script=script,
+        direction="rtl" if language_locale.character_order == "right-to-left" else "ltr",
+        fonts=SCRIPT_FONTS[script],
+        keep_words_whole=script in KEEP_WORDS_WHOLE,
+    )

@@ -1,0 +1,420 @@
+"""Stage 2, validate: load every file of a content folder and check all of it.
+
+``load_project`` gathers every problem in every file before anything is built:
+YAML syntax, fields and types, language codes, references between files
+(sections, facts, {placeholders}), images and links, templates and styles.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from . import defaults, markup
+from .model import MARKDOWN_FIELDS, PLACEHOLDER, Edition, Fact, Text
+from .problems import BrochureError, Location, Problems, relative_name
+from .sources import KeyPath, Source, field_name, load_yaml
+from .typography import Typography, UnknownLanguage, typography_for
+
+
+@dataclass
+class Project:
+    """A content folder, loaded and checked: everything a build needs."""
+
+    folder: Path
+    edition: Edition
+    edition_source: Source
+    facts: dict[str, Fact]
+    master: Text
+    texts: dict[str, Source]            # language → its text file (the master's too)
+    typography: dict[str, Typography]   # language → how it is typeset
+    template_dirs: list[Path]           # the edition's own first, then the project's
+    stylesheets: list[Path]             # the project's, then the edition's
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.edition.languages)
+
+    def text_path(self, language: str) -> Path:
+        return self.folder / defaults.TEXT_DIR / f"{language}.yaml"
+
+
+def load_project(folder: Path, languages: list[str] | None = None,
+                 problems: Problems | None = None) -> Project:
+    """Load and check a content folder; raise ``BrochureError`` with every error.
+
+    Warnings (such as missing translations, found later) are left in ``problems``.
+    """
+    problems = problems if problems is not None else Problems()
+    folder = Path(folder)
+    if not (folder / defaults.EDITION_FILE).is_file():
+        problems.error(
+            f"no {defaults.EDITION_FILE} here", Location(relative_name(folder)),
+            hint="Give the folder of a brochure, for example content/gwangju.")
+        problems.raise_if_errors()
+    edition_source = load_yaml(folder / defaults.EDITION_FILE, problems)
+    facts_source = load_yaml(folder / defaults.FACTS_FILE, problems)
+    edition = _model(Edition, edition_source, problems)
+    facts = _facts(facts_source, problems)
+    problems.raise_if_errors()
+    assert edition is not None and edition_source is not None and facts is not None
+
+    wanted = _languages_to_build(edition, edition_source, languages, problems)
+    typography = _typography(edition, edition_source, problems)
+    texts = _load_texts(folder, edition.master, wanted, problems)
+    master_source = texts.get(edition.master)
+    master = _model(Text, master_source, problems) if master_source else None
+    problems.raise_if_errors()
+    assert master is not None and master_source is not None
+
+    _check_translations(master_source, texts, edition.master, problems)
+    _check_edition_refs(edition, edition_source, master, master_source, facts, problems)
+    _check_placeholders(texts, facts, problems)
+    _check_files(folder, edition, edition_source, texts, problems)
+    template_dirs = [folder / defaults.TEMPLATES_DIR, defaults.project_templates()]
+    _check_template(edition, edition_source, template_dirs, problems)
+    stylesheets = _stylesheets(folder, edition, edition_source, problems)
+    problems.raise_if_errors()
+    return Project(
+        folder=folder, edition=edition.model_copy(update={"languages": wanted}),
+        edition_source=edition_source, facts=facts, master=master, texts=texts,
+        typography=typography, template_dirs=template_dirs, stylesheets=stylesheets)
+
+
+# --- models -----------------------------------------------------------------
+
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def _model(cls: type[M], source: Source | None, problems: Problems) -> M | None:
+    if source is None:
+        return None
+    if not isinstance(source.data, dict):
+        problems.error("this file should hold 'name: value' lines", source.where())
+        return None
+    try:
+        return cls.model_validate(source.data)
+    except ValidationError as exc:
+        report_validation_error(exc, cls, source, problems)
+        return None
+
+
+def _facts(source: Source | None, problems: Problems) -> dict[str, Fact] | None:
+    if source is None:
+        return None
+    if not isinstance(source.data, dict):
+        problems.error("this file should hold 'fact-id: {kind: value}' lines",
+                       source.where())
+        return None
+    facts: dict[str, Fact] = {}
+    for fact_id, value in source.data.items():
+        if not isinstance(value, dict):
+            problems.error(
+                "a fact should be written like {date: 2011-05-25} or {number: 191}",
+                source.where((fact_id,)), field=str(fact_id))
+            continue
+        try:
+            facts[str(fact_id)] = Fact.model_validate(value)
+        except ValidationError as exc:
+            report_validation_error(exc, Fact, source, problems, prefix=(fact_id,))
+    return facts
+
+
+def report_validation_error(exc: ValidationError, cls: type[BaseModel], source: Source,
+                            problems: Problems, prefix: KeyPath = ()) -> None:
+    """One plain-language problem per pydantic finding, at the value's position."""
+    for error in exc.errors():
+        path = (*prefix, *error["loc"])
+        kind = error["type"]
+        if "[key]" in path:
+            path = tuple(p for p in path if p != "[key]")
+            problems.error(
+                f"'{path[-1]}' is not a valid id", source.where(path, key=True),
+                field=field_name(path[:-1]),
+                hint="Use lowercase letters, digits and hyphens, e.g. 'my-section'.")
+        elif kind == "missing":
+            problems.error(f"'{path[-1]}' is missing", source.where(path[:-1]),
+                           field=field_name(path[:-1]) or None,
+                           hint="Add it; docs/content.md shows every field.")
+        elif kind == "extra_forbidden":
+            known = _known_fields(cls, path[len(prefix):-1])
+            problems.error(f"'{path[-1]}' is not a field that belongs here",
+                           source.where(path, key=True), field=field_name(path[:-1]) or None,
+                           hint=_did_you_mean(str(path[-1]), known))
+        elif kind in ("string_type", "str_type"):
+            problems.error(f"should be text, not {_describe(error['input'])}",
+                           source.where(path), field=field_name(path),
+                           hint='Put the value in double quotes: "…".')
+        elif kind == "value_error":
+            problems.error(error["msg"].removeprefix("Value error, "),
+                           source.where(path), field=field_name(path) or None)
+        elif kind == "literal_error":
+            problems.error(f"'{error['input']}' is not allowed here", source.where(path),
+                           field=field_name(path),
+                           hint=error["msg"].replace("Input should be", "Use"))
+        else:
+            problems.error(_plain(error["msg"], error["input"]), source.where(path),
+                           field=field_name(path) or None)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+def _plain(message: str, value: Any) -> str:
+    return f"{message[0].lower()}{message[1:]} (found {_describe(value)})"
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"Did you mean '{close[0]}'?"
+    if known:
+        return f"Known fields here: {', '.join(known)}."
+    return "Remove it, or check its indentation."
+
+
+def _known_fields(cls: type[BaseModel], path: KeyPath) -> list[str]:
+    """The field names allowed at ``path`` inside model ``cls``."""
+    current: Any = cls
+    for part in path:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        while typing.get_origin(current) in (list, dict, typing.Union) or \
+                type(current).__name__ == "UnionType":
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[-1] if args else None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+# --- languages and text files ------------------------------------------------
+
+def _languages_to_build(edition: Edition, source: Source, requested: list[str] | None,
+                        problems: Problems) -> list[str]:
+    if not requested:
+        return list(edition.languages)
+    for code in requested:
+        if code not in edition.languages:
+            problems.error(
+                f"'{code}' is not one of this brochure's languages",
+                source.where(("languages",)),
+                hint=f"Choose from {', '.join(edition.languages)}, or add it to 'languages'.")
+    return [code for code in requested if code in edition.languages]
+
+
+def _typography(edition: Edition, source: Source, problems: Problems,
+                ) -> dict[str, Typography]:
+    result = {}
+    codes = list(dict.fromkeys([edition.master, *edition.languages]))
+    for code in codes:
+        where = (("master",) if code == edition.master and code not in edition.languages
+                 else ("languages", edition.languages.index(code)))
+        try:
+            result[code] = typography_for(code, edition.locales.get(code))
+        except UnknownLanguage as exc:
+            problems.error(str(exc), source.where(where), field=field_name(where),
+                           hint="Use a code such as en, ko, ja, zh-Hans, ar (BCP 47).")
+    return result
+
+
+def _load_texts(folder: Path, master: str, languages: list[str], problems: Problems,
+                ) -> dict[str, Source]:
+    texts = {}
+    for language in dict.fromkeys([master, *languages]):
+        path = folder / defaults.TEXT_DIR / f"{language}.yaml"
+        if not path.is_file():
+            problems.error(
+                "the text file for this language does not exist",
+                Location(relative_name(path)),
+                hint=f"Copy text/{master}.yaml to this name and translate it.")
+            continue
+        source = load_yaml(path, problems)
+        if source is not None:
+            texts[language] = source
+    return texts
+
+
+def _check_translations(master: Source, texts: dict[str, Source], master_language: str,
+                        problems: Problems) -> None:
+    """A translation has the master's shape: no unknown fields, text where text is."""
+    for language, source in texts.items():
+        if language != master_language:
+            _compare_shape(master.data, source.data, (), source, problems)
+
+
+def _compare_shape(master: Any, translated: Any, path: KeyPath, source: Source,
+                   problems: Problems) -> None:
+    if translated is None:
+        return  # an empty value falls back to the master; localise reports it
+    if isinstance(master, dict):
+        if not isinstance(translated, dict):
+            problems.error(f"should be a group of fields, not {_describe(translated)}",
+                           source.where(path), field=field_name(path) or None,
+                           hint="Give it the same fields as the master text.")
+            return
+        for key, value in translated.items():
+            if key not in master:
+                problems.error(
+                    f"'{key}' is not in the master text", source.where((*path, key), key=True),
+                    field=field_name(path) or None,
+                    hint=_did_you_mean(str(key), [str(k) for k in master]))
+            else:
+                _compare_shape(master[key], value, (*path, key), source, problems)
+    elif not isinstance(translated, str):
+        problems.error(f"should be text, not {_describe(translated)}", source.where(path),
+                       field=field_name(path), hint='Put the value in double quotes: "…".')
+
+
+def text_fields(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every text value of a text file, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from text_fields(value, (*path, key))
+    elif isinstance(data, str):
+        yield path, data
+
+
+# --- references ---------------------------------------------------------------
+
+def _check_edition_refs(edition: Edition, source: Source, master: Text, master_source: Source,
+                        facts: dict[str, Fact], problems: Problems) -> None:
+    for index, section in enumerate(edition.sections):
+        where = ("sections", index)
+        if section.id not in master.sections:
+            problems.error(
+                f"there is no text for section '{section.id}'", source.where((*where, "id")),
+                hint=f"Add it under 'sections:' in {master_source.name}, or check the id.")
+        for position, fact_id in enumerate(section.facts):
+            fact_where = source.where((*where, "facts", position))
+            if fact_id not in facts:
+                problems.error(f"there is no fact '{fact_id}' in {defaults.FACTS_FILE}",
+                               fact_where, hint=_did_you_mean(fact_id, list(facts)))
+            elif fact_id not in master.facts:
+                problems.error(f"fact '{fact_id}' has no label in {master_source.name}",
+                               fact_where, hint="Add it under 'facts:' in the text file.")
+
+
+def _check_placeholders(texts: dict[str, Source], facts: dict[str, Fact],
+                        problems: Problems) -> None:
+    for source in texts.values():
+        for path, text in text_fields(source.data):
+            for fact_id in PLACEHOLDER.findall(text):
+                if fact_id not in facts:
+                    problems.error(
+                        f"{{{fact_id}}} does not name a fact in {defaults.FACTS_FILE}",
+                        source.where(path), field=field_name(path),
+                        hint=_did_you_mean(fact_id, list(facts)))
+
+
+def _check_files(folder: Path, edition: Edition, edition_source: Source,
+                 texts: dict[str, Source], problems: Problems) -> None:
+    if edition.cover_image:
+        _check_image(folder, edition.cover_image, edition_source.where(("cover_image",)),
+                     "cover_image", problems)
+    for index, section in enumerate(edition.sections):
+        if section.image:
+            _check_image(folder, section.image,
+                         edition_source.where(("sections", index, "image")),
+                         f"sections[{index + 1}].image", problems)
+    for source in texts.values():
+        for path, text in text_fields(source.data):
+            if path[-1] not in MARKDOWN_FIELDS:
+                continue
+            for kind, address in markup.references(text):
+                where, field = source.where(path), field_name(path)
+                if kind == "image":
+                    _check_image(folder, address, where, field, problems)
+                elif not markup.is_allowed_link(address):
+                    problems.error(
+                        f"the link '{address}' is not allowed", where, field=field,
+                        hint="Links may go to http(s):// pages, mailto: or tel: only.")
+
+
+def resolve_inside(folder: Path, reference: str) -> tuple[Path | None, str | None]:
+    """The file a reference names, if it is a file inside ``folder``; else why not."""
+    if urlsplit(reference).scheme or reference.startswith(("//", "\\\\")):
+        return None, (f"'{reference}' is an address outside the brochure; "
+                      "only files inside the content folder can be used")
+    if Path(reference).is_absolute():
+        return None, (f"'{reference}' is an absolute path; "
+                      "give a path relative to the content folder, like images/x.svg")
+    root = folder.resolve()
+    path = (folder / reference).resolve()
+    if not path.is_relative_to(root):
+        return None, f"'{reference}' points outside the content folder"
+    return path, None
+
+
+def _check_image(folder: Path, reference: str, where: Location, field: str,
+                 problems: Problems) -> None:
+    path, refusal = resolve_inside(folder, reference)
+    if path is None:
+        problems.error(refusal or "refused", where, field=field,
+                       hint="Copy the file into the images/ folder and refer to it there.")
+    elif not path.is_file():
+        problems.error(f"the image '{reference}' does not exist", where, field=field,
+                       hint="Check the file name, or put the image in the images/ folder.")
+    elif path.suffix.lower() not in defaults.IMAGE_SUFFIXES:
+        problems.error(f"'{reference}' is not an image this tool can place", where,
+                       field=field, hint="Use SVG, PNG, JPEG, WebP or GIF.")
+
+
+def _check_template(edition: Edition, source: Source, template_dirs: list[Path],
+                    problems: Problems) -> None:
+    name = edition.template
+    if "/" in name or "\\" in name or name.startswith("."):
+        problems.error(f"'{name}' should be a file name only", source.where(("template",)),
+                       field="template", hint="Put the template in the templates/ folder.")
+    elif not any((d / name).is_file() for d in template_dirs):
+        problems.error(f"the template '{name}' does not exist", source.where(("template",)),
+                       field="template",
+                       hint=f"Use {edition.model_fields['template'].default}, or put "
+                            f"{name} in the brochure's templates/ folder.")
+
+
+def _stylesheets(folder: Path, edition: Edition, source: Source, problems: Problems,
+                 ) -> list[Path]:
+    sheets = sorted(defaults.project_styles().glob("*.css"))
+    for index, reference in enumerate(edition.stylesheets):
+        where = source.where(("stylesheets", index))
+        path, refusal = resolve_inside(folder, reference)
+        if path is None:
+            problems.error(refusal or "refused", where, field="stylesheets")
+        elif not path.is_file():
+            problems.error(f"the stylesheet '{reference}' does not exist", where,
+                           field="stylesheets", hint="Check the file name.")
+        else:
+            sheets.append(path)
+    return sheets
+
+
+def check_only(folder: Path, languages: list[str] | None = None) -> Problems:
+    """Every problem of a content folder, without raising (for ``brochure check``)."""
+    problems = Problems()
+    try:
+        load_project(folder, languages, problems)
+    except BrochureError:
+        pass
+    return problems
