@@ -53,6 +53,8 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
         }
         for plan in edition.sections
     ]
+    highlights = [{"id": f, "value": values[f], "label": text["facts"][f]}
+                  for f in edition.highlights]
     return {
         "lang": language,
         "dir": typography.direction,
@@ -62,6 +64,7 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
         "page_size": edition.page_size,
         "text": text,
         "sections": sections,
+        "highlights": highlights,
         "cover_image": edition.cover_image,
         "contact": edition.metadata.model_dump(),
         "meta": {

@@ -55,6 +55,7 @@ class Edition(Model):
     metadata: Metadata
     cover_image: str | None = None
     sections: list[SectionPlan] = Field(min_length=1)
+    highlights: list[Id] = Field(default_factory=list)
 
 
 # --- facts.yaml -------------------------------------------------------------
@@ -94,6 +95,7 @@ class Fact(Model):
 class Labels(Model):
     contents: str
     key_figures: str
+    highlights: str
     contact: str
     page: str
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import defaults, markup
 from .model import MARKDOWN_FIELDS, PLACEHOLDER, Edition, Fact, Text
-from .problems import BrochureError, Location, Problems, relative_name
+from .problems import Location, Problems, relative_name
 from .sources import KeyPath, Source, field_name, load_yaml
 from .typography import Typography, UnknownLanguage, typography_for
 
@@ -307,13 +307,21 @@ def _check_edition_refs(edition: Edition, source: Source, master: Text, master_s
                 f"there is no text for section '{section.id}'", source.where((*where, "id")),
                 hint=f"Add it under 'sections:' in {master_source.name}, or check the id.")
         for position, fact_id in enumerate(section.facts):
-            fact_where = source.where((*where, "facts", position))
-            if fact_id not in facts:
-                problems.error(f"there is no fact '{fact_id}' in {defaults.FACTS_FILE}",
-                               fact_where, hint=_did_you_mean(fact_id, list(facts)))
-            elif fact_id not in master.facts:
-                problems.error(f"fact '{fact_id}' has no label in {master_source.name}",
-                               fact_where, hint="Add it under 'facts:' in the text file.")
+            _check_fact_ref(fact_id, source.where((*where, "facts", position)), facts,
+                            master, master_source, problems)
+    for position, fact_id in enumerate(edition.highlights):
+        _check_fact_ref(fact_id, source.where(("highlights", position)), facts, master,
+                        master_source, problems)
+
+
+def _check_fact_ref(fact_id: str, where: Location, facts: dict[str, Fact], master: Text,
+                    master_source: Source, problems: Problems) -> None:
+    if fact_id not in facts:
+        problems.error(f"there is no fact '{fact_id}' in {defaults.FACTS_FILE}",
+                       where, hint=_did_you_mean(fact_id, list(facts)))
+    elif fact_id not in master.facts:
+        problems.error(f"fact '{fact_id}' has no label in {master_source.name}",
+                       where, hint="Add it under 'facts:' in the text file.")
 
 
 def _check_placeholders(texts: dict[str, Source], facts: dict[str, Fact],
@@ -409,12 +417,3 @@ def _stylesheets(folder: Path, edition: Edition, source: Source, problems: Probl
             sheets.append(path)
     return sheets
 
-
-def check_only(folder: Path, languages: list[str] | None = None) -> Problems:
-    """Every problem of a content folder, without raising (for ``brochure check``)."""
-    problems = Problems()
-    try:
-        load_project(folder, languages, problems)
-    except BrochureError:
-        pass
-    return problems

@@ -1,0 +1,46 @@
+"""Shared fixtures: the sample brochure is rendered once per test session, with
+the real renderer and the real fonts, and read back by the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from brochure.build import BuildReport, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "gwangju"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    """Every language of the sample, built in strict mode (no warning allowed)."""
+    out = tmp_path_factory.mktemp("output")
+    return build(SAMPLE, out_dir=out, strict=True)
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(sample_build: BuildReport) -> dict[str, Path]:
+    return {built.language: built.path for built in sample_build.built}
+
+
+@pytest.fixture(scope="session")
+def sample_languages() -> list[str]:
+    return yaml.safe_load((SAMPLE / "edition.yaml").read_text(encoding="utf-8"))["languages"]
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the sample to break; the working folder is its parent,
+    so messages name files as content/edition.yaml etc."""
+    copy = tmp_path / "content"
+    shutil.copytree(SAMPLE, copy)
+    monkeypatch.chdir(tmp_path)
+    return copy
+
+
+def text_of(language: str) -> dict:
+    return yaml.safe_load((SAMPLE / "text" / f"{language}.yaml").read_text(encoding="utf-8"))

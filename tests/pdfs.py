@@ -1,0 +1,64 @@
+"""Reading PDFs back for assertions (pypdf)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+
+def reader(path: Path) -> PdfReader:
+    return PdfReader(str(path))
+
+
+def page_texts(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in reader(path).pages]
+
+
+def document_language(path: Path) -> str | None:
+    root = reader(path).trailer["/Root"]
+    return str(root["/Lang"]) if "/Lang" in root else None
+
+
+def fonts(path: Path) -> Iterator[tuple[str, DictionaryObject]]:
+    """Every font dictionary used on any page, with its base name."""
+    seen = set()
+    for page in reader(path).pages:
+        resources = page.get("/Resources")
+        if not resources or "/Font" not in resources:
+            continue
+        for font in resources["/Font"].get_object().values():
+            font = font.get_object()
+            name = str(font.get("/BaseFont"))
+            if name in seen:
+                continue
+            seen.add(name)
+            yield name, font
+
+
+def is_embedded(font: DictionaryObject) -> bool:
+    descendants = font.get("/DescendantFonts")
+    target = descendants[0].get_object() if descendants else font
+    descriptor = target.get("/FontDescriptor")
+    if descriptor is None:
+        return False
+    descriptor = descriptor.get_object()
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def outline_pages(path: Path) -> dict[str, int]:
+    """Bookmark title → 1-based page number."""
+    pdf = reader(path)
+    result = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                result[str(item.title)] = pdf.get_destination_page_number(item) + 1
+
+    walk(pdf.outline)
+    return result

@@ -1,0 +1,148 @@
+"""A mistake in the content gives a located, plain-language message, a non-zero
+exit status, no traceback, and no PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from brochure.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def build_fails(content: Path, *expected: str, options: tuple[str, ...] = ()) -> str:
+    """Build into a fresh folder; the build must fail with every expected text."""
+    out = content.parent / "out"
+    result = run("build", str(content), "--out", str(out), "--jobs", "1", *options)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for text in expected:
+        assert re.search(text, result.output), (text, result.output)
+    assert not list(out.glob("**/*.pdf")) if out.exists() else True
+    assert not list(out.glob("**/*.part")) if out.exists() else True
+    return result.output
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_invalid_yaml_names_file_line_and_column_and_what_to_do(content):
+    edit(content / "text/en.yaml", "title: Gwangju\n", "title: Gwangju: the city\n")
+    build_fails(content, r"content/text/en\.yaml:7:15: this is not valid YAML",
+                r"double quotes")
+
+
+def test_a_tab_used_for_indenting_is_explained(content):
+    edit(content / "text/ko.yaml", "\n  contents:", "\n\tcontents:")
+    build_fails(content, r"content/text/ko\.yaml:\d+:\d+: .*tab")
+
+
+def test_a_wrong_type_says_what_was_expected(content):
+    edit(content / "text/en.yaml", "title: Gwangju\n", "title: 2045\n")
+    build_fails(content, r"content/text/en\.yaml:7:8: title: should be text, not the number 2045")
+
+
+def test_an_unknown_field_suggests_the_right_name(content):
+    edit(content / "edition.yaml", "page_size: A4", "page_sise: A4")
+    build_fails(content, r"content/edition\.yaml:\d+:1: 'page_sise' is not a field",
+                r"Did you mean 'page_size'\?")
+
+
+def test_a_missing_field_is_named(content):
+    edit(content / "text/en.yaml", "subtitle:", "sub_title:")
+    build_fails(content, r"content/text/en\.yaml:\d+:\d+: 'subtitle' is missing")
+
+
+def test_a_missing_image_is_named_with_its_field(content):
+    edit(content / "edition.yaml", "images/energy.svg", "images/energie.svg")
+    build_fails(content, r"content/edition\.yaml:\d+:\d+: sections\[4\]\.image: "
+                         r"the image 'images/energie\.svg' does not exist")
+
+
+def test_an_unknown_language_code_is_refused(content):
+    edit(content / "edition.yaml", "languages: [en,", "languages: [en, xx,")
+    build_fails(content, r"content/edition\.yaml:\d+:\d+: languages\[2\]: "
+                         r"'xx' is not a language code")
+
+
+def test_a_language_without_its_text_file_says_how_to_start_one(content):
+    (content / "text/vi.yaml").unlink()
+    build_fails(content, r"content/text/vi\.yaml: the text file for this language does not exist",
+                r"Copy text/en\.yaml")
+
+
+def test_a_template_error_names_the_template_line(content):
+    templates = content / "templates"
+    templates.mkdir()
+    (templates / "brochure.html").write_text(
+        "<html>\n<body>\n{{ text.no_such_field }}\n</body></html>\n", encoding="utf-8")
+    build_fails(content, r"content/templates/brochure\.html:3: template error")
+
+
+def test_a_template_syntax_error_names_the_template_line(content):
+    templates = content / "templates"
+    templates.mkdir()
+    (templates / "brochure.html").write_text("<html>\n{% if %}\n</html>\n", encoding="utf-8")
+    build_fails(content, r"content/templates/brochure\.html:2: template error")
+
+
+@pytest.mark.parametrize("reference, reason", [
+    ("file:///etc/passwd", "address outside the brochure"),
+    ("../../secret.txt", "points outside the content folder"),
+    ("http://127.0.0.1/x.png", "address outside the brochure"),
+    ("/etc/hostname", "absolute path"),
+])
+def test_references_outside_the_content_folder_are_refused(content, reference, reason):
+    (content.parent.parent / "secret.txt").write_text("secret", encoding="utf-8")
+    edit(content / "edition.yaml", "images/culture.svg", reference)
+    build_fails(content, r"content/edition\.yaml:\d+:\d+: sections\[3\]\.image: .*" + reason)
+
+
+def test_an_image_in_body_text_outside_the_folder_is_refused(content):
+    edit(content / "text/en.yaml", "    body: |\n", "    body: |\n      ![x](../../secret.txt)\n\n")
+    build_fails(content, r"content/text/en\.yaml:\d+:\d+: sections\.democracy\.body: "
+                         r".*points outside the content folder")
+
+
+def test_a_link_to_a_local_file_is_refused(content):
+    edit(content / "text/ko.yaml", "    body: |\n", "    body: |\n      [x](file:///etc/passwd)\n\n")
+    build_fails(content, r"content/text/ko\.yaml:\d+:\d+: sections\.democracy\.body: "
+                         r"the link 'file:///etc/passwd' is not allowed")
+
+
+def test_all_problems_in_all_files_are_reported_at_once(content):
+    edit(content / "edition.yaml", "images/energy.svg", "images/missing.svg")
+    edit(content / "text/en.yaml", "{unesco-register}", "{unesco-registr}")
+    edit(content / "text/ja.yaml", "title:", "titel:")
+    output = build_fails(content, r"images/missing\.svg", r"\{unesco-registr\}",
+                         r"content/text/ja\.yaml:\d+:\d+: 'titel' is not in the master text")
+    assert "3 error(s)" in output
+
+
+def test_a_failed_build_keeps_the_previous_complete_pdf(content):
+    out = content.parent / "out"
+    assert run("build", str(content), "--lang", "en", "--out", str(out)).exit_code == 0
+    before = (out / "gwangju-city_en.pdf").read_bytes()
+    edit(content / "text/en.yaml", "title: Gwangju\n", "title: [Gwangju\n")
+    result = run("build", str(content), "--lang", "en", "--out", str(out))
+    assert result.exit_code == 1
+    assert (out / "gwangju-city_en.pdf").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["gwangju-city_en.pdf"]
+
+
+def test_a_character_no_font_has_stops_the_build(content):
+    # U+1D2E0 MAYAN NUMERAL ZERO: no font the project installs covers it.
+    edit(content / "text/en.yaml", "  contents: Contents", "  contents: Contents \U0001D2E0")
+    output = build_fails(content, r"gwangju-city_en\.pdf: a character has no glyph",
+                         options=("--lang", "en"))
+    assert "Nothing was written" in output

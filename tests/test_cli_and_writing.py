@@ -1,0 +1,47 @@
+"""The command line, and writing files safely."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from brochure import __version__
+from brochure.cli import main
+from brochure.write import write_atomically
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    assert runner.invoke(main, ["--version"]).output.strip() == f"brochure, version {__version__}"
+    assert "Example:" in runner.invoke(main, ["--help"]).output
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    for name in main.commands:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, name
+
+
+def test_check_reports_a_ready_brochure_without_writing_anything(content):
+    result = CliRunner().invoke(main, ["check", str(content)])
+    assert result.exit_code == 0, result.output
+    assert "ready to build" in result.output
+    assert not list(content.parent.glob("**/*.pdf"))
+
+
+def test_an_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "a.pdf"
+    write_atomically(target, b"%PDF-old")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, b"%PDF-new" * 1000)
+    assert target.read_bytes() == b"%PDF-old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]

@@ -1,0 +1,106 @@
+"""The content format: escaping, Markdown, fallbacks, overrides, CLDR formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pdfs import page_texts
+from test_bad_content import edit
+
+from brochure.build import build, check, prepare
+from brochure.defaults import project_templates
+from brochure.localise import format_fact
+from brochure.model import Fact
+from brochure.problems import BrochureError, Problems
+from brochure.render_html import keep_words_together
+from brochure.typography import parse_locale
+
+
+def html_of(content, language):
+    editions = prepare(content, [language], content.parent / "out", False, Problems())
+    return editions[0].html
+
+
+def test_html_in_content_is_shown_as_text_not_run(content):
+    edit(content / "text/en.yaml", "subtitle: City", "subtitle: <script>alert(1)</script> & City")
+    edit(content / "text/en.yaml", "    body: |\n",
+         "    body: |\n      <b>raw</b> & <script>x()</script>\n\n")
+    html = html_of(content, "en")
+    assert "<script>" not in html.split("</head>")[1]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; City" in html
+    assert "&lt;b&gt;raw&lt;/b&gt; &amp; &lt;script&gt;" in html
+    report = build(content, ["en"], content.parent / "out", jobs=1)
+    cover = page_texts(report.built[0].path)[0]
+    assert "<script>alert(1)</script> & City" in cover
+
+
+def test_markdown_in_body_text_becomes_emphasis_lists_and_links(content):
+    html = html_of(content, "en")
+    assert "<strong>May 18 Democratization Movement</strong>" in html
+    assert "<em>Memory of the" in html
+    assert "<ul>" in html and "<li>by 2030" in html
+
+
+def test_a_missing_translation_falls_back_to_the_master_with_a_warning(content):
+    edit(content / "text/ko.yaml", "\n  key_figures:", "\n  key_figures_old:")
+    problems = Problems()
+    with pytest.raises(BrochureError):  # the renamed field is unknown: an error
+        prepare(content, ["ko"], content.parent / "out", False, problems)
+    edit(content / "text/ko.yaml", "\n  key_figures_old:", "\n  # key_figures:")
+    problems = check(content, ["ko"])
+    [warning] = problems.warnings
+    assert warning.location.file == "content/text/ko.yaml"
+    assert warning.field == "labels.key_figures"
+    assert "no translation, the en text is used" in str(warning)
+    assert "Key figures" in html_of(content, "ko")
+
+
+def test_strict_mode_makes_a_missing_translation_an_error(content):
+    edit(content / "text/ko.yaml", "\n  key_figures:", "\n  # key_figures:")
+    with pytest.raises(BrochureError) as raised:
+        check(content, ["ko"], strict=True)
+    assert "labels.key_figures" in str(raised.value)
+
+
+def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(content):
+    (content / "templates").mkdir()
+    original = (project_templates() / "brochure.html").read_text(encoding="utf-8")
+    (content / "templates/brochure.html").write_text(
+        original.replace("<body>", '<body class="own-template">'), encoding="utf-8")
+    (content / "extra.css").write_text(".cover h1 { color: red; }", encoding="utf-8")
+    edit(content / "edition.yaml", "stylesheets: []", "stylesheets: [extra.css]")
+    [edition] = prepare(content, ["en"], content.parent / "out", False, Problems())
+    assert 'class="own-template"' in edition.html
+    assert edition.stylesheets[-1] == (content / "extra.css").resolve()
+    assert any(p.name == "brochure.css" for p in edition.stylesheets)
+
+
+@pytest.mark.parametrize("language, fact, expected", [
+    ("ko", Fact(date=dt.date(2011, 5, 25)), "2011년 5월 25일"),
+    ("ja", Fact(date=dt.date(2011, 5, 25)), "2011年5月25日"),
+    ("ru", Fact(date=dt.date(2011, 5, 25)), "25 мая 2011 г."),
+    ("ar", Fact(date=dt.date(2011, 5, 25)), "25 مايو 2011"),
+    ("en", Fact(amount=411.6e9, currency="KRW"), "411.6 billion South Korean won"),
+    ("ko", Fact(amount=411.6e9, currency="KRW"), "4116억 대한민국 원"),
+    ("ja", Fact(amount=411.6e9, currency="KRW"), "4116億韓国ウォン"),
+    ("ru", Fact(amount=411.6e9, currency="KRW"), "411,6 миллиарда южнокорейских вон"),
+    ("ar", Fact(amount=411.6e9, currency="KRW"), "411.6 مليار وون كوريا الجنوبية"),
+    ("ko", Fact(number=4.37, unit="area-square-kilometer"), "4.37km²"),
+    ("ru", Fact(number=4.37, unit="area-square-kilometer"), "4,37 км²"),
+    ("ar", Fact(number=4.37, unit="area-square-kilometer"), "4.37 كم²"),
+    ("ru", Fact(number=12800), "12\u00a0800"),
+    ("es", Fact(month="2015-11"), "noviembre de 2015"),
+    ("en", Fact(year=2045), "2045"),
+])
+def test_facts_are_formatted_with_cldr_for_each_reader(language, fact, expected):
+    assert format_fact(fact, parse_locale(language)) == expected
+
+
+def test_korean_words_are_wrapped_whole_in_the_body_only():
+    html = ("<html><head><title>광주 소개</title></head>"
+            "<body><p>광주는 민주주의의 도시, A&amp;B</p></body></html>")
+    result = keep_words_together(html)
+    assert "<title>광주 소개</title>" in result
+    assert ('<p><span class="kw">광주는</span> <span class="kw">민주주의의</span> '
+            '<span class="kw">도시,</span> A&amp;B</p>') in result

@@ -1,0 +1,111 @@
+"""The sample brochure, rendered for real in every language and read back."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import SAMPLE, text_of
+from pdfs import document_language, fonts, is_embedded, outline_pages, page_texts, reader
+
+from brochure.build import build
+
+
+def test_every_language_gives_one_pdf_named_after_the_edition_and_language(
+        sample_pdfs, sample_languages):
+    assert list(sample_pdfs) == sample_languages
+    for language, path in sample_pdfs.items():
+        assert path.name == f"gwangju-city_{language}.pdf"
+        assert path.read_bytes().startswith(b"%PDF-")
+
+
+def test_each_edition_shows_its_title_in_its_own_script_on_the_cover(sample_pdfs):
+    for language, path in sample_pdfs.items():
+        cover = page_texts(path)[0]
+        title = text_of(language)["title"]
+        assert title in cover or title[::-1] in cover, (language, cover[:80])
+
+
+def test_the_document_language_is_set_per_edition(sample_pdfs):
+    for language, path in sample_pdfs.items():
+        assert document_language(path) == language
+
+
+def test_every_font_is_embedded_and_subset(sample_pdfs):
+    for language, path in sample_pdfs.items():
+        used = list(fonts(path))
+        assert used, language
+        for name, font in used:
+            assert is_embedded(font), (language, name)
+            assert re.match(r"^/[A-Z]{6}\+", name), (language, name)
+
+
+def test_each_script_is_set_in_its_own_fonts(sample_pdfs):
+    expected = {"ko": "CJK-KR|CJKkr|Noto-Serif-CJK-KR|NotoSerifCJKkr",
+                "ja": "CJK-JP|CJKjp", "zh-Hans": "CJK-SC|CJKsc", "ar": "Arabic"}
+    for language, pattern in expected.items():
+        names = " ".join(name for name, _ in fonts(sample_pdfs[language]))
+        assert re.search(pattern, names), (language, names)
+
+
+def test_the_contents_page_numbers_are_the_pages_where_sections_start(sample_pdfs):
+    for language in ("en", "ko", "ru", "es", "vi"):
+        path = sample_pdfs[language]
+        contents = page_texts(path)[1]
+        starts = outline_pages(path)
+        text = text_of(language)
+        titles = [text["sections"][s]["title"] for s in text["sections"]]
+        titles.append(text["back"]["title"])
+        for title in titles:
+            match = re.search(re.escape(title) + r"\s*(\d+)", contents)
+            assert match, (language, title, contents)
+            assert int(match.group(1)) == starts[title], (language, title)
+
+
+def test_bookmarks_follow_the_headings_in_order(sample_pdfs):
+    path = sample_pdfs["en"]
+    text = text_of("en")
+    pages = outline_pages(path)
+    expected = [text["labels"]["contents"],
+                *(text["sections"][s]["title"] for s in text["sections"]),
+                text["back"]["title"]]
+    assert list(pages) == expected
+    assert list(pages.values()) == sorted(pages.values())
+
+
+def test_metadata_has_title_author_subject_and_keywords(sample_pdfs):
+    for language in ("en", "ko", "ar"):
+        meta = reader(sample_pdfs[language]).metadata
+        text = text_of(language)
+        assert meta.title == f"{text['title']}: {text['subtitle']}"
+        assert text["back"]["department"] in meta.author
+        assert meta.subject == text["cover_note"]
+        assert text["sections"]["economy"]["title"] in meta["/Keywords"]
+        assert meta["/CreationDate"].startswith("D:20261101")
+
+
+def test_facts_are_formatted_the_way_each_reader_expects(sample_pdfs):
+    expected = {
+        "en": ["May 25, 2011", "411.6 billion South Korean won", "4.37 km²"],
+        "ko": ["2011년 5월 25일", "4116억", "4.37km²"],
+        "ja": ["2011年5月25日", "4116億"],
+        "ru": ["25 мая 2011 г.", "411,6 миллиарда", "4,37 км²"],
+        "es": ["25 de mayo de 2011", "411,6 mil millones"],
+    }
+    for language, values in expected.items():
+        text = " ".join(page_texts(sample_pdfs[language])).replace("\n", " ")
+        for value in values:
+            assert value in text, (language, value)
+
+
+def test_links_on_the_back_page_are_clickable(sample_pdfs):
+    last = reader(sample_pdfs["en"]).pages[-1]
+    uris = [a.get_object()["/A"].get("/URI") for a in last.get("/Annots", [])]
+    assert "https://www.gwangju.go.kr/" in uris
+    assert any(str(u).startswith("tel:+82") for u in uris)
+
+
+def test_the_same_content_gives_byte_identical_pdfs(sample_pdfs, tmp_path):
+    again = build(SAMPLE, ["en", "ko", "ar"], tmp_path, jobs=1)
+    for built in again.built:
+        assert built.path.read_bytes() == sample_pdfs[built.language].read_bytes(), \
+            built.language
