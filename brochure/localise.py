@@ -39,19 +39,20 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
     else:
         text = _merge(master_source.data, source.data, (), source, problems,
                       master_name=project.edition.master)
-    values = {fact_id: format_fact(fact, typography.locale)
+    values = {fact_id: typography.digits(format_fact(fact, typography.locale))
               for fact_id, fact in project.facts.items()}
     text = _fill(text, values)
     edition = project.edition
     sections = [
         {
             "id": plan.id,
+            "number": typography.digits(f"{index:02d}"),
             **text["sections"][plan.id],
             "image": plan.image,
             "facts": [{"id": f, "value": values[f], "label": text["facts"][f]}
                       for f in plan.facts],
         }
-        for plan in edition.sections
+        for index, plan in enumerate(edition.sections, start=1)
     ]
     highlights = [{"id": f, "value": values[f], "label": text["facts"][f]}
                   for f in edition.highlights]
@@ -62,6 +63,7 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
         "fonts": {role: Markup(typography.css_font_list(role))
                   for role in ("body", "heading")},
         "page_size": edition.page_size,
+        "page_counter_style": typography.page_counter_style,
         "text": text,
         "sections": sections,
         "highlights": highlights,

@@ -62,24 +62,39 @@ def _template_location(exc: BaseException, template_name: str) -> Location:
     return Location(template_name)
 
 
-# A word that holds Hangul, up to the next space, tag or entity boundary.
-_HANGUL_WORD = re.compile(r"[^\s<>]*[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af][^\s<>]*")
-_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+# A word that holds Hangul, up to the next space or tag.
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
+_HANGUL_CHAR = re.compile(rf"[{_HANGUL}]")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+_INLINE_TAG = re.compile(r"</?(em|strong|a|span|b|i|code|sub|sup|small)\b", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def keep_words_together(html: str) -> str:
-    """Wrap every Korean word of the body in an unbreakable span.
+    """Keep every Korean word of the body on one line.
 
     The renderer rejects ``word-break: keep-all``; this gives the same result:
-    lines break only at spaces, never between the syllables of a word.
+    lines break only at spaces, never between the syllables of a word. Each
+    word is wrapped in an unbreakable span; where a word is split by an inline
+    tag (``*세계기록유산*으로``), a WORD JOINER glues the two parts.
     """
     head, body_start, body = html.partition("<body")
     if not body_start:
         return html
-
-    def wrap_text(match: re.Match[str]) -> str:
-        words = _HANGUL_WORD.sub(lambda w: f'<span class="kw">{w.group(0)}</span>',
-                                 match.group(1))
-        return f">{words}<"
-
-    return head + body_start + _TEXT_BETWEEN_TAGS.sub(wrap_text, body)
+    pieces = []
+    previous = ""  # the text just before, across inline tags only
+    for match in _TAG_OR_TEXT.finditer(body):
+        tag, text = match.groups()
+        if tag is not None:
+            pieces.append(tag)
+            if not _INLINE_TAG.match(tag):
+                previous = ""
+            continue
+        if (previous and text and not previous[-1].isspace() and not text[0].isspace()
+                and (_HANGUL_CHAR.match(previous[-1]) or _HANGUL_CHAR.match(text[0]))):
+            text = WORD_JOINER + text
+        pieces.append(_HANGUL_WORD.sub(
+            lambda w: f'<span class="kw">{w.group(0)}</span>', text))
+        previous = text
+    return head + body_start + "".join(pieces)

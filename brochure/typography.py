@@ -38,6 +38,18 @@ SCRIPT_FONTS: dict[str, FontStack] = {
     "Thai": FontStack(("Noto Serif Thai",), ("Noto Sans Thai",)),
 }
 
+# The digits of CLDR numbering systems that are not Latin (from CLDR's
+# numberingSystems.xml): Babel formats with Latin digits only, so localise
+# maps them. Each entry: the code point of zero, and the CSS counter style
+# that counts pages the same way.
+NATIVE_DIGITS: dict[str, tuple[int, str]] = {
+    "arab": (0x0660, "arabic-indic"),
+    "arabext": (0x06F0, "persian"),
+    "beng": (0x09E6, "bengali"),
+    "deva": (0x0966, "devanagari"),
+    "thai": (0x0E50, "thai"),
+}
+
 # Scripts whose words must not be broken between syllables: the renderer
 # ignores `word-break: keep-all`, so render_html keeps these words whole.
 KEEP_WORDS_WHOLE = {"Kore"}
@@ -53,6 +65,22 @@ class Typography:
     direction: str         # "ltr" or "rtl"
     fonts: FontStack
     keep_words_whole: bool
+
+    @property
+    def numbering_system(self) -> str:
+        return self.locale.default_numbering_system
+
+    @property
+    def page_counter_style(self) -> str:
+        """The CSS counter style for page numbers in this locale's digits."""
+        return NATIVE_DIGITS.get(self.numbering_system, (0, "decimal"))[1]
+
+    def digits(self, text: str) -> str:
+        """``text`` with Latin digits written in the locale's own digits."""
+        zero = NATIVE_DIGITS.get(self.numbering_system, (0, ""))[0]
+        if not zero:
+            return text
+        return text.translate({ord("0") + i: chr(zero + i) for i in range(10)})
 
     def css_font_list(self, role: str) -> str:
         """A CSS font-family value: the script's fonts, then the Latin ones."""

@@ -30,6 +30,12 @@ def build_fails(content: Path, *expected: str, options: tuple[str, ...] = ()) ->
     return result.output
 
 
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line where ``text`` starts in a file."""
+    content = path.read_text(encoding="utf-8")
+    return content[:content.index(text)].count("\n") + 1
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
@@ -37,8 +43,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_invalid_yaml_names_file_line_and_column_and_what_to_do(content):
+    line = line_of(content / "text/en.yaml", "title: Gwangju\n")
     edit(content / "text/en.yaml", "title: Gwangju\n", "title: Gwangju: the city\n")
-    build_fails(content, r"content/text/en\.yaml:7:15: this is not valid YAML",
+    build_fails(content, rf"content/text/en\.yaml:{line}:15: this is not valid YAML",
                 r"double quotes")
 
 
@@ -48,8 +55,10 @@ def test_a_tab_used_for_indenting_is_explained(content):
 
 
 def test_a_wrong_type_says_what_was_expected(content):
+    line = line_of(content / "text/en.yaml", "title: Gwangju\n")
     edit(content / "text/en.yaml", "title: Gwangju\n", "title: 2045\n")
-    build_fails(content, r"content/text/en\.yaml:7:8: title: should be text, not the number 2045")
+    build_fails(content,
+                rf"content/text/en\.yaml:{line}:8: title: should be text, not the number 2045")
 
 
 def test_an_unknown_field_suggests_the_right_name(content):
@@ -141,8 +150,8 @@ def test_a_failed_build_keeps_the_previous_complete_pdf(content):
 
 
 def test_a_character_no_font_has_stops_the_build(content):
-    # U+1D2E0 MAYAN NUMERAL ZERO: no font the project installs covers it.
-    edit(content / "text/en.yaml", "  contents: Contents", "  contents: Contents \U0001D2E0")
+    # U+1FAE8 SHAKING FACE, an emoji no font the project installs covers.
+    edit(content / "text/en.yaml", "  contents: Contents", "  contents: Contents \U0001FAE8")
     output = build_fails(content, r"gwangju-city_en\.pdf: a character has no glyph",
                          options=("--lang", "en"))
     assert "Nothing was written" in output

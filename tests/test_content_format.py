@@ -79,7 +79,7 @@ def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(conten
 @pytest.mark.parametrize("language, fact, expected", [
     ("ko", Fact(date=dt.date(2011, 5, 25)), "2011년 5월 25일"),
     ("ja", Fact(date=dt.date(2011, 5, 25)), "2011年5月25日"),
-    ("ru", Fact(date=dt.date(2011, 5, 25)), "25 мая 2011 г."),
+    ("ru", Fact(date=dt.date(2011, 5, 25)), "25 мая 2011\u202fг."),
     ("ar", Fact(date=dt.date(2011, 5, 25)), "25 مايو 2011"),
     ("en", Fact(amount=411.6e9, currency="KRW"), "411.6 billion South Korean won"),
     ("ko", Fact(amount=411.6e9, currency="KRW"), "4116억 대한민국 원"),
@@ -104,3 +104,9 @@ def test_korean_words_are_wrapped_whole_in_the_body_only():
     assert "<title>광주 소개</title>" in result
     assert ('<p><span class="kw">광주는</span> <span class="kw">민주주의의</span> '
             '<span class="kw">도시,</span> A&amp;B</p>') in result
+
+
+def test_a_korean_word_split_by_emphasis_is_joined_across_the_tag():
+    result = keep_words_together("<body><p><em>세계기록유산</em>으로 등재</p></body>")
+    assert ('<em><span class="kw">세계기록유산</span></em>'
+            '<span class="kw">\u2060으로</span>') in result
