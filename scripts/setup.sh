@@ -2,7 +2,8 @@
 # Set up brochure on a fresh Debian or Ubuntu machine and build the sample.
 #   sudo bash scripts/setup.sh        (or as root: bash scripts/setup.sh)
 # Installs the renderer's system libraries (Pango, HarfBuzz subsetting), the
-# Noto fonts, poppler/qpdf tools, then the Python package in .venv/, then
+# Noto fonts, poppler/qpdf tools, Chromium (for the preview's browser test),
+# then the Python package in .venv/, then
 # builds content/gwangju into output/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
   python3 python3-venv python3-pip \
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
   fonts-noto-core fonts-noto-cjk \
-  poppler-utils qpdf >/dev/null
+  poppler-utils qpdf chromium >/dev/null
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
