@@ -1,22 +1,27 @@
 """The pipeline: load → validate → localise → render HTML → render PDF → write.
 
-``build`` gathers and checks everything first, renders every edition, and
-writes only when every edition rendered cleanly: a failed build leaves the
-output folder as it was.
+``build`` gathers and checks everything first (every language, every file,
+every glyph), renders the editions whose inputs changed, and writes only when
+every edition rendered cleanly: a failed build leaves the output folder as it
+was.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
-from . import defaults
+from . import __version__, defaults, fonts
+from .glyphs import check_glyphs
 from .localise import localise
 from .problems import Location, Problems, relative_name
+from .records import BuildRecords, digest, file_digests, fingerprint, stat_digests
 from .render_html import render_html
 from .validate import Project, load_project
 
@@ -31,6 +36,12 @@ class Edition:
     base_dir: Path
     stylesheets: list[Path]
     roots: list[Path]
+    inputs: dict[str, Any]
+    warnings: int = 0
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.inputs)
 
 
 @dataclass
@@ -40,12 +51,17 @@ class Built:
     pages: int
     size: int
     seconds: float
+    warnings: int = 0
+    up_to_date: bool = False
 
 
 @dataclass
 class BuildReport:
     built: list[Built] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+
+
+Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
 
 
 def output_name(edition_id: str, language: str) -> str:
@@ -64,26 +80,50 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     project = load_project(folder, languages, problems)
     roots = [project.folder, *project.template_dirs, defaults.project_styles(),
              *(p.parent for p in project.stylesheets)]
+    shared_inputs = _shared_inputs(project)
     editions = []
     for language in project.languages:
-        context = localise(project, language, problems)
+        found = Problems()
         typography = project.typography[language]
+        context = localise(project, language, found)
+        # Pages built with fallback texts say so, on every page.
+        context["draft"] = len(found.warnings)
         html = render_html(project.edition.template, project.template_dirs, context,
-                           typography.keep_words_whole, problems)
+                           typography.keep_words_whole, found)
         if html is not None:
+            sources = [project.texts[language], project.texts[project.edition.master],
+                       project.edition_source]
+            check_glyphs(html, typography, sources, found)
+            families = typography.all_font_families()
             editions.append(Edition(
                 language=language, html=html,
                 output=out_dir / output_name(project.edition.id, language),
                 base_dir=project.folder,
                 stylesheets=stylesheets_for(project, typography.direction),
-                roots=roots))
+                roots=roots,
+                inputs={**shared_inputs, "html": digest(html.encode()),
+                        "fonts": stat_digests(fonts.font_files(families))},
+                warnings=len(found.warnings)))
+        problems.extend(found)
     problems.raise_if_errors(strict)
     return editions
 
 
+def _shared_inputs(project: Project) -> dict[str, Any]:
+    """What every edition of a brochure depends on, besides its own HTML."""
+    return {
+        "brochure": __version__,
+        "weasyprint": version("weasyprint"),
+        # Text files reach an edition through its HTML; everything else counts.
+        "content": file_digests(project.folder, skip=(f"{defaults.TEXT_DIR}/",)),
+        "templates": file_digests(defaults.project_templates()),
+        "styles": file_digests(defaults.project_styles()),
+    }
+
+
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           strict: bool = False) -> Problems:
-    """Validate everything a build needs, up to the HTML; render no PDF."""
+    """Validate everything a build needs, glyphs included; render no PDF."""
     problems = Problems()
     prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems)
     return problems
@@ -91,38 +131,66 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
 
 def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           out_dir: Path = defaults.OUTPUT_DIR, strict: bool = False,
-          jobs: int | None = None,
-          on_done: Callable[[Built], None] | None = None) -> BuildReport:
-    """Build the PDF of every language; raise ``BrochureError`` if anything is wrong."""
+          jobs: int | None = None, force: bool = False,
+          progress: Progress | None = None) -> BuildReport:
+    """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
+
+    An edition whose inputs have not changed since it was written is not
+    rendered again (unless ``force``).
+    """
     report = BuildReport()
-    editions = prepare(Path(folder), languages, Path(out_dir), strict, report.problems)
-    from .render_pdf import RefusedResource  # the renderer loads only when needed
+    out_dir = Path(out_dir)
+    editions = prepare(Path(folder), languages, out_dir, strict, report.problems)
+    records = BuildRecords(out_dir)
+    stale = [e for e in editions
+             if force or not records.is_up_to_date(e.output, e.fingerprint)]
 
     rendered = []
-    for edition, outcome in zip(editions, _render_all(editions, jobs), strict=True):
-        where = Location(relative_name(edition.output))
-        if isinstance(outcome, RefusedResource):
-            report.problems.error(f"refused to read a file: {outcome}", where,
-                                  hint="Use only files inside the content folder.")
-            continue
-        pdf, seconds = outcome
-        for message in pdf.missing_glyphs:
-            report.problems.error(f"a character has no glyph in the fonts ({message})",
-                                  where, hint="Use a font that covers it, or remove it.")
-        for message in pdf.warnings:
-            report.problems.warning(f"renderer: {message}", where)
-        rendered.append((edition, pdf, seconds))
+    for edition, outcome in zip(stale, _render_all(stale, jobs, progress), strict=True):
+        pdf = _accept(edition, outcome, report.problems)
+        if pdf is not None:
+            rendered.append((edition, *pdf))
     report.problems.raise_if_errors(strict)
 
     from .write import write_atomically
 
+    written = {}
     for edition, pdf, seconds in rendered:
         write_atomically(edition.output, pdf.data)
-        built = Built(edition.language, edition.output, pdf.pages, len(pdf.data), seconds)
-        report.built.append(built)
-        if on_done:
-            on_done(built)
+        summary = {"language": edition.language, "pages": pdf.pages}
+        records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
+        written[edition.language] = Built(
+            edition.language, edition.output, pdf.pages, len(pdf.data), seconds,
+            edition.warnings + len(pdf.warnings))
+    if rendered:
+        records.save()
+    for edition in editions:
+        report.built.append(written.get(edition.language) or _up_to_date(edition, records))
     return report
+
+
+def _accept(edition: Edition, outcome: Any, problems: Problems):
+    """The rendered PDF and its time, or None with the edition's problems reported."""
+    from .render_pdf import RefusedResource  # the renderer loads only when needed
+
+    where = Location(relative_name(edition.output))
+    if isinstance(outcome, RefusedResource):
+        problems.error(f"refused to read a file: {outcome}", where,
+                       hint="Use only files inside the content folder.")
+        return None
+    pdf, seconds = outcome
+    for message in pdf.missing_glyphs:
+        problems.error(f"a character has no glyph in the fonts ({message})",
+                       where, hint="Use a font that covers it, or remove it.")
+    for message in pdf.warnings:
+        problems.warning(f"renderer: {message}", where)
+    return pdf, seconds
+
+
+def _up_to_date(edition: Edition, records: BuildRecords) -> Built:
+    entry = records.entry(edition.output)
+    return Built(edition.language, edition.output, int(entry.get("pages", 0)),
+                 edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True)
 
 
 # --- rendering, in this process or in a pool of workers -------------------------
@@ -146,12 +214,31 @@ def _render_one(edition: Edition):
     return pdf, time.perf_counter() - started
 
 
-def _render_all(editions: list[Edition], jobs: int | None) -> list:
+def _render_all(editions: list[Edition], jobs: int | None,
+                progress: Progress | None) -> list[Any]:
+    """Outcomes in the order of ``editions``, whatever order they finish in."""
     jobs = min(jobs or defaults.default_jobs(), len(editions))
+    outcomes: list[Any] = [None] * len(editions)
+
+    def done(index: int, outcome: Any) -> None:
+        outcomes[index] = outcome
+        if progress and not isinstance(outcome, BaseException):
+            edition = editions[index]
+            pdf, seconds = outcome
+            finished = sum(o is not None for o in outcomes)
+            progress(Built(edition.language, edition.output, pdf.pages, len(pdf.data),
+                           seconds), finished, len(editions))
+
     if jobs <= 1:
-        return [_render_one(edition) for edition in editions]
+        for index, edition in enumerate(editions):
+            done(index, _render_one(edition))
+        return outcomes
     # Import the renderer before forking, so every worker starts with it loaded.
     from . import render_pdf  # noqa: F401
 
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        return list(pool.map(_render_one, editions))
+        futures = {pool.submit(_render_one, edition): index
+                   for index, edition in enumerate(editions)}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+    return outcomes

@@ -82,12 +82,18 @@ class Typography:
             return text
         return text.translate({ord("0") + i: chr(zero + i) for i in range(10)})
 
-    def css_font_list(self, role: str) -> str:
-        """A CSS font-family value: the script's fonts, then the Latin ones."""
+    def font_families(self, role: str) -> list[str]:
+        """The families text in ``role`` is set in: the script's, then the Latin ones."""
         families = list(getattr(self.fonts, role))
-        families += [f for f in getattr(LATIN, role) if f not in families]
+        return families + [f for f in getattr(LATIN, role) if f not in families]
+
+    def all_font_families(self) -> list[str]:
+        return list(dict.fromkeys(self.font_families("body") + self.font_families("heading")))
+
+    def css_font_list(self, role: str) -> str:
+        """A CSS font-family value, ending with a generic family."""
         generic = "serif" if role == "body" else "sans-serif"
-        return ", ".join(f'"{family}"' for family in families) + f", {generic}"
+        return ", ".join(f'"{family}"' for family in self.font_families(role)) + f", {generic}"
 
 
 class UnknownLanguage(ValueError):

@@ -146,12 +146,23 @@ def test_a_failed_build_keeps_the_previous_complete_pdf(content):
     result = run("build", str(content), "--lang", "en", "--out", str(out))
     assert result.exit_code == 1
     assert (out / "gwangju-city_en.pdf").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["gwangju-city_en.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [".brochure-build.json", "gwangju-city_en.pdf"]
 
 
-def test_a_character_no_font_has_stops_the_build(content):
-    # U+1FAE8 SHAKING FACE, an emoji no font the project installs covers.
-    edit(content / "text/en.yaml", "  contents: Contents", "  contents: Contents \U0001FAE8")
-    output = build_fails(content, r"gwangju-city_en\.pdf: a character has no glyph",
-                         options=("--lang", "en"))
+def test_a_character_no_font_has_is_refused_before_rendering(content):
+    # An emoji: none of the Korean edition's fonts has it.
+    line = line_of(content / "text/ko.yaml", "  contents:")
+    edit(content / "text/ko.yaml", "  contents: 목차", "  contents: 목차 \U0001F600")
+    output = build_fails(
+        content, rf"content/text/ko\.yaml:{line}:\d+: labels\.contents: '\U0001F600' "
+                 r"\(U\+1F600 GRINNING FACE\) has no glyph in the fonts for ko "
+                 r"\(Noto Serif CJK KR, Noto Serif, Noto Sans CJK KR, Noto Sans\)")
     assert "Nothing was written" in output
+
+
+def test_the_renderer_reports_a_missing_glyph_it_draws(tmp_path):
+    from brochure.render_pdf import Renderer
+
+    # U+1FAE8 SHAKING FACE: no installed font has it.
+    pdf = Renderer().render("<p>\U0001FAE8</p>", tmp_path, [], [tmp_path])
+    assert pdf.missing_glyphs

@@ -110,3 +110,16 @@ def test_a_korean_word_split_by_emphasis_is_joined_across_the_tag():
     result = keep_words_together("<body><p><em>세계기록유산</em>으로 등재</p></body>")
     assert ('<em><span class="kw">세계기록유산</span></em>'
             '<span class="kw">\u2060으로</span>') in result
+
+
+def test_an_edition_with_missing_translations_is_marked_draft_on_every_page(content):
+    edit(content / "text/es.yaml", "\n  key_figures:", "\n  # key_figures:")
+    report = build(content, ["es"], content.parent / "out", jobs=1)
+    pages = page_texts(report.built[0].path)
+    assert all("DRAFT · 1 missing" in page for page in pages)
+    with pytest.raises(BrochureError):
+        build(content, ["es"], content.parent / "out2", strict=True, jobs=1)
+
+
+def test_a_complete_edition_has_no_draft_mark(sample_pdfs):
+    assert not any("DRAFT" in page for page in page_texts(sample_pdfs["es"]))
