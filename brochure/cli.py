@@ -42,9 +42,13 @@ def main() -> None:
 @STRICT_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Editions rendered at once. Default: one per processor core.")
+@click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, force: bool) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
+
+    Editions whose content, templates, styles and fonts have not changed since
+    the last build are reported as up to date and not rebuilt.
 
     \b
     Example:
@@ -52,13 +56,18 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     """
     from .build import build as run_build
 
-    try:
-        report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs)
-    except BrochureError as exc:
-        _fail(exc)
+    with _progress_bar() as progress:
+        try:
+            report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
+                               force=force, progress=progress)
+        except BrochureError as exc:
+            progress.close()
+            _fail(exc)
     _show_warnings(report.problems)
-    rows = [(str(b.path), b.language, str(b.pages), _size(b.size)) for b in report.built]
-    _table(("file", "language", "pages", "size"), rows)
+    rows = [(str(b.path), b.language, str(b.pages), _size(b.size),
+             "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings))
+            for b in report.built]
+    _table(("file", "language", "pages", "size", "time", "warnings"), rows)
 
 
 @main.command()
@@ -80,6 +89,37 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool) -> None:
         _fail(exc)
     _show_warnings(problems)
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
+
+
+class _progress_bar:
+    """A progress bar on the terminal while editions render (nothing when piped)."""
+
+    def __enter__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+                             TextColumn("{task.description}"), transient=True,
+                             console=_stderr_console())
+        self._task = None
+        self._bar.start()
+        return self
+
+    def __call__(self, built, done: int, total: int) -> None:
+        if self._task is None:
+            self._task = self._bar.add_task("", total=total)
+        self._bar.update(self._task, completed=done, description=f"{built.language} done")
+
+    def close(self) -> None:
+        self._bar.stop()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _show_warnings(problems: Problems) -> None:
