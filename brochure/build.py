@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, defaults, fonts
+from .editions import EditionKind, css_colour, kind_named, palette_css, print_css, qr_code
 from .glyphs import check_glyphs
 from .localise import localise
 from .problems import Location, Problems, relative_name
@@ -28,15 +29,20 @@ from .validate import Project, load_project
 
 @dataclass
 class Edition:
-    """One PDF to make: a language of a brochure, as HTML ready to render."""
+    """One PDF to make: a language of a brochure in one edition kind (screen,
+    print, archive), as HTML ready to render."""
 
     language: str
+    kind: str
     html: str
     output: Path
     base_dir: Path
-    stylesheets: list[Path]
+    stylesheets: list[Path | str]   # files, and generated CSS text (palette, bleed)
     roots: list[Path]
+    options: dict[str, Any]         # the renderer's options for this kind
     inputs: dict[str, Any]
+    cmyk_profile: Path | None = None
+    bleed_mm: float = 0.0
     warnings: int = 0
 
     @property
@@ -47,6 +53,7 @@ class Edition:
 @dataclass
 class Built:
     language: str
+    kind: str
     path: Path
     pages: int
     size: int
@@ -64,8 +71,8 @@ class BuildReport:
 Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
 
 
-def output_name(edition_id: str, language: str) -> str:
-    return f"{edition_id}_{language}.pdf"
+def output_name(edition_id: str, language: str, kind: str = "screen") -> str:
+    return f"{edition_id}_{kind}_{language}.pdf"
 
 
 def stylesheets_for(project: Project, direction: str) -> list[Path]:
@@ -75,11 +82,11 @@ def stylesheets_for(project: Project, direction: str) -> list[Path]:
 
 
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,
-            problems: Problems) -> list[Edition]:
+            problems: Problems, kinds: list[str] | None = None) -> list[Edition]:
     """Everything up to the HTML of every edition; raises with every problem found."""
     project = load_project(folder, languages, problems)
-    roots = [project.folder, *project.template_dirs, defaults.project_styles(),
-             *(p.parent for p in project.stylesheets)]
+    kinds = kinds or list(project.edition.editions)
+    _check_print_profile(project, kinds, problems)
     shared_inputs = _shared_inputs(project)
     editions = []
     for language in project.languages:
@@ -88,25 +95,63 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         context = localise(project, language, found)
         # Pages built with fallback texts say so, on every page.
         context["draft"] = len(found.warnings)
-        html = render_html(project.edition.template, project.template_dirs, context,
-                           typography.keep_words_whole, found)
-        if html is not None:
+        for kind_name in kinds:
+            kind = kind_named(kind_name, project.edition.print.variant)
+            edition = _edition(project, language, kind, context, out_dir, shared_inputs, found)
+            if edition is not None:
+                edition.warnings = len(found.warnings)
+                editions.append(edition)
+        if editions and editions[-1].language == language:
             sources = [project.texts[language], project.texts[project.edition.master],
                        project.edition_source]
-            check_glyphs(html, typography, sources, found)
-            families = typography.all_font_families()
-            editions.append(Edition(
-                language=language, html=html,
-                output=out_dir / output_name(project.edition.id, language),
-                base_dir=project.folder,
-                stylesheets=stylesheets_for(project, typography.direction),
-                roots=roots,
-                inputs={**shared_inputs, "html": digest(html.encode()),
-                        "fonts": stat_digests(fonts.font_files(families))},
-                warnings=len(found.warnings)))
+            check_glyphs(editions[-1].html, typography, sources, found)
         problems.extend(found)
     problems.raise_if_errors(strict)
     return editions
+
+
+def _edition(project: Project, language: str, kind: EditionKind, context: dict[str, Any],
+             out_dir: Path, shared_inputs: dict[str, Any], problems: Problems,
+             ) -> Edition | None:
+    """One language in one edition kind, or None when its template fails."""
+    typography = project.typography[language]
+    settings = project.edition.print
+    website = project.edition.metadata.website
+    ink = css_colour(project.palette["ink"], kind.cmyk) if "ink" in project.palette \
+        else "#000000"
+    kind_context = {**context, "edition_kind": kind.name,
+                    "qr_code": qr_code(website, ink) if website else None}
+    html = render_html(project.edition.template, project.template_dirs, kind_context,
+                       typography.keep_words_whole, problems)
+    if html is None:
+        return None
+    generated = [palette_css(project.palette, kind.cmyk)]
+    profile = project.print_profile if kind.cmyk else None
+    if profile is not None:
+        generated.append(print_css(profile, settings.bleed_mm))
+    roots = [project.folder, *project.template_dirs, defaults.project_styles(),
+             *(p.parent for p in project.stylesheets), *([profile] if profile else [])]
+    families = typography.all_font_families()
+    options = kind.render_options()
+    return Edition(
+        language=language, kind=kind.name, html=html,
+        output=out_dir / output_name(project.edition.id, language, kind.name),
+        base_dir=project.folder,
+        stylesheets=[*generated, *stylesheets_for(project, typography.direction)],
+        roots=roots, options=options,
+        inputs={**shared_inputs, "html": digest(html.encode()), "css": generated,
+                "options": options, "fonts": stat_digests(fonts.font_files(families)),
+                "profile": digest(profile.read_bytes()) if profile else None},
+        cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0)
+
+
+def _check_print_profile(project: Project, kinds: list[str], problems: Problems) -> None:
+    if "print" in kinds and not project.print_profile.is_file():
+        problems.error(
+            f"the print profile {project.print_profile} is not installed",
+            project.edition_source.where(("print",)),
+            hint="Install Debian's libgs-common package (scripts/setup.sh does), or set "
+                 "print.profile to your print shop's .icc file.")
 
 
 def _shared_inputs(project: Project) -> dict[str, Any]:
@@ -122,17 +167,17 @@ def _shared_inputs(project: Project) -> dict[str, Any]:
 
 
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
-          strict: bool = False) -> Problems:
+          strict: bool = False, kinds: list[str] | None = None) -> Problems:
     """Validate everything a build needs, glyphs included; render no PDF."""
     problems = Problems()
-    prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems)
+    prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds)
     return problems
 
 
 def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           out_dir: Path = defaults.OUTPUT_DIR, strict: bool = False,
           jobs: int | None = None, force: bool = False,
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, kinds: list[str] | None = None) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
@@ -140,7 +185,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     """
     report = BuildReport()
     out_dir = Path(out_dir)
-    editions = prepare(Path(folder), languages, out_dir, strict, report.problems)
+    editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds)
     records = BuildRecords(out_dir)
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
@@ -157,15 +202,15 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     written = {}
     for edition, pdf, seconds in rendered:
         write_atomically(edition.output, pdf.data)
-        summary = {"language": edition.language, "pages": pdf.pages}
+        summary = {"language": edition.language, "kind": edition.kind, "pages": pdf.pages}
         records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
-        written[edition.language] = Built(
-            edition.language, edition.output, pdf.pages, len(pdf.data), seconds,
-            edition.warnings + len(pdf.warnings))
+        written[edition.output] = Built(
+            edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
+            seconds, edition.warnings + len(pdf.warnings))
     if rendered:
         records.save()
     for edition in editions:
-        report.built.append(written.get(edition.language) or _up_to_date(edition, records))
+        report.built.append(written.get(edition.output) or _up_to_date(edition, records))
     return report
 
 
@@ -189,7 +234,7 @@ def _accept(edition: Edition, outcome: Any, problems: Problems):
 
 def _up_to_date(edition: Edition, records: BuildRecords) -> Built:
     entry = records.entry(edition.output)
-    return Built(edition.language, edition.output, int(entry.get("pages", 0)),
+    return Built(edition.language, edition.kind, edition.output, int(entry.get("pages", 0)),
                  edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True)
 
 
@@ -208,9 +253,13 @@ def _render_one(edition: Edition):
     started = time.perf_counter()
     try:
         pdf = _renderer.render(edition.html, edition.base_dir, edition.stylesheets,
-                               edition.roots)
+                               edition.roots, edition.options, edition.cmyk_profile)
     except RefusedResource as exc:
         return exc
+    if edition.kind == "print":
+        from .postprocess import finish_print
+
+        pdf.data = finish_print(pdf.data, edition.bleed_mm)
     return pdf, time.perf_counter() - started
 
 
@@ -226,8 +275,8 @@ def _render_all(editions: list[Edition], jobs: int | None,
             edition = editions[index]
             pdf, seconds = outcome
             finished = sum(o is not None for o in outcomes)
-            progress(Built(edition.language, edition.output, pdf.pages, len(pdf.data),
-                           seconds), finished, len(editions))
+            progress(Built(edition.language, edition.kind, edition.output, pdf.pages,
+                           len(pdf.data), seconds), finished, len(editions))
 
     if jobs <= 1:
         for index, edition in enumerate(editions):

@@ -16,6 +16,9 @@ CONTENT_ARG = click.argument(
 LANG_OPTION = click.option(
     "--lang", "languages", multiple=True, metavar="CODE",
     help="Build only this language (repeat for several). Default: all of the edition's.")
+EDITION_OPTION = click.option(
+    "--edition", "kinds", multiple=True, type=click.Choice(["screen", "print", "archive"]),
+    help="Build this edition (repeat for several). Default: those the edition file lists.")
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
 
@@ -43,8 +46,9 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Editions rendered at once. Default: one per processor core.")
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
+@EDITION_OPTION
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
-          jobs: int | None, force: bool) -> None:
+          jobs: int | None, force: bool, kinds: tuple[str, ...]) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -52,22 +56,22 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
 
     \b
     Example:
-      brochure build content/gwangju --lang ko --out output/
+      brochure build content/gwangju --lang ko --edition print --out output/
     """
     from .build import build as run_build
 
     with _progress_bar() as progress:
         try:
             report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
-                               force=force, progress=progress)
+                               force=force, progress=progress, kinds=list(kinds) or None)
         except BrochureError as exc:
             progress.close()
             _fail(exc)
     _show_warnings(report.problems)
-    rows = [(str(b.path), b.language, str(b.pages), _size(b.size),
+    rows = [(str(b.path), b.kind, b.language, str(b.pages), _size(b.size),
              "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings))
             for b in report.built]
-    _table(("file", "language", "pages", "size", "time", "warnings"), rows)
+    _table(("file", "edition", "language", "pages", "size", "time", "warnings"), rows)
 
 
 @main.command()

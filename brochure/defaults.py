@@ -12,6 +12,10 @@ FACTS_FILE = "facts.yaml"
 TEXT_DIR = "text"
 TEMPLATES_DIR = "templates"
 STYLES_DIR = "styles"
+PALETTE_FILE = "palette.yaml"
+# A freely redistributable CMYK profile from Debian's libgs-common package,
+# used for print editions unless the brochure names its print shop's own.
+DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
 
 

@@ -43,6 +43,24 @@ class Metadata(Model):
     website: str | None = None
 
 
+EditionKind = Literal["screen", "print", "archive"]
+EDITION_KINDS: tuple[str, ...] = ("screen", "print", "archive")
+
+
+class Colour(Model):
+    """A brand colour: its screen value and its print value."""
+
+    rgb: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+    cmyk: Annotated[list[Annotated[float, Field(ge=0, le=100)]],
+                    Field(min_length=4, max_length=4)]
+
+
+class PrintSettings(Model):
+    variant: Literal["pdf/x-4", "pdf/x-1a"] = "pdf/x-4"
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
+    profile: str | None = None   # the print shop's .icc file in the brochure folder
+
+
 class Edition(Model):
     id: Id
     master: str
@@ -56,6 +74,10 @@ class Edition(Model):
     cover_image: str | None = None
     sections: list[SectionPlan] = Field(min_length=1)
     highlights: list[Id] = Field(default_factory=list)
+    editions: list[EditionKind] = Field(default_factory=lambda: ["screen", "print"],
+                                        min_length=1)
+    print: PrintSettings = Field(default_factory=PrintSettings)
+    palette: dict[str, Colour] = Field(default_factory=dict)
 
 
 # --- facts.yaml -------------------------------------------------------------

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from . import colour
+from .defaults import IMAGE_SUFFIXES
 
 VERSION = weasyprint.__version__
 
@@ -26,9 +30,13 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class ConfinedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path]):
+    """Serves only local files inside ``roots``; for a print edition
+    (``cmyk_profile`` given) it hands out images converted to CMYK."""
+
+    def __init__(self, roots: list[Path], cmyk_profile: Path | None = None):
         super().__init__(allowed_protocols={"file", "data"}, timeout=5)
         self.roots = [root.resolve() for root in roots]
+        self.cmyk_profile = cmyk_profile
 
     def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
         parts = urlsplit(url)
@@ -40,7 +48,24 @@ class ConfinedFetcher(URLFetcher):
         path = Path(unquote(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedResource(f"'{url}' is outside the brochure's folders")
-        return super().fetch(path.as_uri(), headers)
+        response = super().fetch(path.as_uri(), headers)
+        if self.cmyk_profile and path.suffix.lower() in IMAGE_SUFFIXES:
+            return self._in_cmyk(response, path)
+        return response
+
+    def _in_cmyk(self, response: URLFetcherResponse, path: Path) -> URLFetcherResponse:
+        data = response.read()
+        response.close()
+        assert self.cmyk_profile is not None
+        if path.suffix.lower() == ".svg":
+            data = colour.svg_to_cmyk(data, self.cmyk_profile)
+            content_type = "image/svg+xml"
+        else:
+            data = colour.image_to_cmyk(data, self.cmyk_profile)
+            content_type = "image/jpeg"
+        headers = Message()
+        headers["Content-Type"] = content_type
+        return URLFetcherResponse(response.url, body=data, headers=headers)
 
 
 @dataclass
@@ -74,30 +99,45 @@ class Renderer:
 
     def __init__(self) -> None:
         self.font_config = FontConfiguration()
-        self._stylesheets: dict[tuple[Path, int, tuple[Path, ...]], weasyprint.CSS] = {}
+        self._stylesheets: dict[tuple, tuple[weasyprint.CSS, dict]] = {}
 
-    def _stylesheet(self, path: Path, roots: list[Path]) -> weasyprint.CSS:
-        key = (path, path.stat().st_mtime_ns, tuple(roots))
+    def _stylesheet(self, source: Path | str, fetcher: ConfinedFetcher,
+                    ) -> tuple[weasyprint.CSS, dict]:
+        """A parsed stylesheet: a file (cached by its modification time) or CSS text."""
+        if isinstance(source, str):
+            key: tuple = (source, tuple(fetcher.roots), fetcher.cmyk_profile)
+        else:
+            key = (source, source.stat().st_mtime_ns, tuple(fetcher.roots),
+                   fetcher.cmyk_profile)
         if key not in self._stylesheets:
-            self._stylesheets[key] = weasyprint.CSS(
-                filename=str(path), font_config=self.font_config,
-                url_fetcher=ConfinedFetcher(roots))
+            where = {"string": source} if isinstance(source, str) else \
+                {"filename": str(source)}
+            profiles: dict = {}  # filled by @color-profile rules, given to render()
+            css = weasyprint.CSS(**where, font_config=self.font_config, url_fetcher=fetcher,
+                                 color_profiles=profiles)
+            self._stylesheets[key] = (css, profiles)
         return self._stylesheets[key]
 
-    def render(self, html: str, base_dir: Path, stylesheets: list[Path],
-               roots: list[Path]) -> RenderedPdf:
+    def render(self, html: str, base_dir: Path, stylesheets: list[Path | str],
+               roots: list[Path], options: dict | None = None,
+               cmyk_profile: Path | None = None) -> RenderedPdf:
+        """Render ``html``; ``stylesheets`` are files or CSS text, applied in order;
+        ``options`` are the edition kind's renderer options."""
         catcher = _LogCatcher()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(catcher)
+        fetcher = ConfinedFetcher(roots, cmyk_profile)
+        parsed = [self._stylesheet(s, fetcher) for s in stylesheets]
+        colour_profiles = {k: v for _, profiles in parsed for k, v in profiles.items()}
         try:
             document = weasyprint.HTML(
                 string=html, base_url=base_dir.resolve().as_uri() + "/",
-                url_fetcher=ConfinedFetcher(roots),
+                url_fetcher=fetcher,
             ).render(
-                font_config=self.font_config,
-                stylesheets=[self._stylesheet(p, roots) for p in stylesheets],
+                font_config=self.font_config, color_profiles=colour_profiles,
+                stylesheets=[css for css, _ in parsed], **(options or {}),
             )
-            data = document.write_pdf(pdf_tags=False)
+            data = document.write_pdf(**(options or {}))
         finally:
             logger.removeHandler(catcher)
         missing = [m for m in catcher.records if ".notdef glyph" in m]

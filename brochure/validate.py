@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from . import defaults, markup
-from .model import MARKDOWN_FIELDS, PLACEHOLDER, Edition, Fact, Text
+from . import colour, defaults, markup
+from .model import MARKDOWN_FIELDS, PLACEHOLDER, Colour, Edition, Fact, Text
 from .problems import Location, Problems, relative_name
 from .sources import KeyPath, Source, field_name, load_yaml
 from .typography import Typography, UnknownLanguage, typography_for
@@ -37,6 +37,8 @@ class Project:
     typography: dict[str, Typography]   # language → how it is typeset
     template_dirs: list[Path]           # the edition's own first, then the project's
     stylesheets: list[Path]             # the project's, then the edition's
+    palette: dict[str, Colour]          # the project's colours, with the edition's overrides
+    print_profile: Path                 # the CMYK profile of print editions
 
     @property
     def languages(self) -> list[str]:
@@ -81,11 +83,14 @@ def load_project(folder: Path, languages: list[str] | None = None,
     template_dirs = [folder / defaults.TEMPLATES_DIR, defaults.project_templates()]
     _check_template(edition, edition_source, template_dirs, problems)
     stylesheets = _stylesheets(folder, edition, edition_source, problems)
+    palette = _palette(edition, problems)
+    print_profile = _print_profile(folder, edition, edition_source, problems)
     problems.raise_if_errors()
     return Project(
         folder=folder, edition=edition.model_copy(update={"languages": wanted}),
         edition_source=edition_source, facts=facts, master=master, texts=texts,
-        typography=typography, template_dirs=template_dirs, stylesheets=stylesheets)
+        typography=typography, template_dirs=template_dirs, stylesheets=stylesheets,
+        palette=palette or {}, print_profile=print_profile)
 
 
 # --- models -----------------------------------------------------------------
@@ -400,6 +405,39 @@ def _check_template(edition: Edition, source: Source, template_dirs: list[Path],
                        field="template",
                        hint=f"Use {edition.model_fields['template'].default}, or put "
                             f"{name} in the brochure's templates/ folder.")
+
+
+def _palette(edition: Edition, problems: Problems) -> dict[str, Colour] | None:
+    source = load_yaml(defaults.project_styles() / defaults.PALETTE_FILE, problems)
+    if source is None:
+        return None
+    palette: dict[str, Colour] = {}
+    for name, value in (source.data or {}).items():
+        try:
+            palette[str(name)] = Colour.model_validate(value)
+        except ValidationError as exc:
+            report_validation_error(exc, Colour, source, problems, prefix=(name,))
+    return {**palette, **edition.palette}
+
+
+def _print_profile(folder: Path, edition: Edition, source: Source,
+                   problems: Problems) -> Path:
+    """The print shop's CMYK profile named in the edition, else the default."""
+    reference = edition.print.profile
+    if reference is None:
+        return defaults.DEFAULT_CMYK_PROFILE
+    where = source.where(("print", "profile"))
+    path, refusal = resolve_inside(folder, reference)
+    if path is None or not path.is_file():
+        problems.error(refusal or f"the profile '{reference}' does not exist", where,
+                       field="print.profile",
+                       hint="Put your print shop's .icc file in the brochure folder.")
+        return defaults.DEFAULT_CMYK_PROFILE
+    if not colour.is_cmyk_profile(path):
+        problems.error(f"'{reference}' is not a CMYK ICC profile", where,
+                       field="print.profile",
+                       hint="Ask the print shop for its CMYK output profile (.icc).")
+    return path
 
 
 def _stylesheets(folder: Path, edition: Edition, source: Source, problems: Problems,

@@ -24,7 +24,14 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
 
 @pytest.fixture(scope="session")
 def sample_pdfs(sample_build: BuildReport) -> dict[str, Path]:
-    return {built.language: built.path for built in sample_build.built}
+    """The screen edition of each language."""
+    return {b.language: b.path for b in sample_build.built if b.kind == "screen"}
+
+
+@pytest.fixture(scope="session")
+def sample_print_pdfs(sample_build: BuildReport) -> dict[str, Path]:
+    """The print edition of each language."""
+    return {b.language: b.path for b in sample_build.built if b.kind == "print"}
 
 
 @pytest.fixture(scope="session")

@@ -140,13 +140,15 @@ def test_all_problems_in_all_files_are_reported_at_once(content):
 
 def test_a_failed_build_keeps_the_previous_complete_pdf(content):
     out = content.parent / "out"
-    assert run("build", str(content), "--lang", "en", "--out", str(out)).exit_code == 0
-    before = (out / "gwangju-city_en.pdf").read_bytes()
+    options = ("--lang", "en", "--edition", "screen", "--out", str(out))
+    assert run("build", str(content), *options).exit_code == 0
+    before = (out / "gwangju-city_screen_en.pdf").read_bytes()
     edit(content / "text/en.yaml", "title: Gwangju\n", "title: [Gwangju\n")
-    result = run("build", str(content), "--lang", "en", "--out", str(out))
+    result = run("build", str(content), *options)
     assert result.exit_code == 1
-    assert (out / "gwangju-city_en.pdf").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == [".brochure-build.json", "gwangju-city_en.pdf"]
+    assert (out / "gwangju-city_screen_en.pdf").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [".brochure-build.json",
+                                                     "gwangju-city_screen_en.pdf"]
 
 
 def test_a_character_no_font_has_is_refused_before_rendering(content):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from pdfs import page_texts
@@ -30,7 +31,7 @@ def test_html_in_content_is_shown_as_text_not_run(content):
     assert "<script>" not in html.split("</head>")[1]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; City" in html
     assert "&lt;b&gt;raw&lt;/b&gt; &amp; &lt;script&gt;" in html
-    report = build(content, ["en"], content.parent / "out", jobs=1)
+    report = build(content, ["en"], content.parent / "out", jobs=1, kinds=["screen"])
     cover = page_texts(report.built[0].path)[0]
     assert "<script>alert(1)</script> & City" in cover
 
@@ -67,13 +68,14 @@ def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(conten
     (content / "templates").mkdir()
     original = (project_templates() / "brochure.html").read_text(encoding="utf-8")
     (content / "templates/brochure.html").write_text(
-        original.replace("<body>", '<body class="own-template">'), encoding="utf-8")
+        original.replace('<section class="cover">', '<section class="cover own-template">'),
+        encoding="utf-8")
     (content / "extra.css").write_text(".cover h1 { color: red; }", encoding="utf-8")
     edit(content / "edition.yaml", "stylesheets: []", "stylesheets: [extra.css]")
-    [edition] = prepare(content, ["en"], content.parent / "out", False, Problems())
-    assert 'class="own-template"' in edition.html
+    [edition] = prepare(content, ["en"], content.parent / "out", False, Problems(), ["screen"])
+    assert 'class="cover own-template"' in edition.html
     assert edition.stylesheets[-1] == (content / "extra.css").resolve()
-    assert any(p.name == "brochure.css" for p in edition.stylesheets)
+    assert any(isinstance(p, Path) and p.name == "brochure.css" for p in edition.stylesheets)
 
 
 @pytest.mark.parametrize("language, fact, expected", [
@@ -114,11 +116,11 @@ def test_a_korean_word_split_by_emphasis_is_joined_across_the_tag():
 
 def test_an_edition_with_missing_translations_is_marked_draft_on_every_page(content):
     edit(content / "text/es.yaml", "\n  key_figures:", "\n  # key_figures:")
-    report = build(content, ["es"], content.parent / "out", jobs=1)
+    report = build(content, ["es"], content.parent / "out", jobs=1, kinds=["screen"])
     pages = page_texts(report.built[0].path)
     assert all("DRAFT · 1 missing" in page for page in pages)
     with pytest.raises(BrochureError):
-        build(content, ["es"], content.parent / "out2", strict=True, jobs=1)
+        build(content, ["es"], content.parent / "out2", strict=True, jobs=1, kinds=["screen"])
 
 
 def test_a_complete_edition_has_no_draft_mark(sample_pdfs):

@@ -13,13 +13,13 @@ LANGUAGES = ["en", "es"]
 @pytest.fixture
 def built_once(content):
     out = content.parent / "out"
-    first = build(content, LANGUAGES, out, jobs=1)
+    first = build(content, LANGUAGES, out, jobs=1, kinds=["screen"])
     assert not any(b.up_to_date for b in first.built)
     return content, out
 
 
 def rebuilt(content, out, **options) -> list[str]:
-    report = build(content, LANGUAGES, out, jobs=1, **options)
+    report = build(content, LANGUAGES, out, jobs=1, kinds=["screen"], **options)
     return [b.language for b in report.built if not b.up_to_date]
 
 
@@ -50,5 +50,5 @@ def test_changing_a_shared_stylesheet_or_image_rebuilds_every_language(built_onc
 def test_force_rebuilds_and_a_replaced_file_is_rebuilt(built_once):
     content, out = built_once
     assert rebuilt(content, out, force=True) == LANGUAGES
-    (out / "gwangju-city_en.pdf").write_bytes(b"%PDF-1.7 not ours")
+    (out / "gwangju-city_screen_en.pdf").write_bytes(b"%PDF-1.7 not ours")
     assert rebuilt(content, out) == ["en"]

@@ -66,9 +66,10 @@ def test_korean_lines_break_only_between_words(sample_pdfs):
 def test_without_keeping_words_whole_korean_breaks_mid_word(tmp_path):
     """The measure above can fail: the same page rendered without the pipeline's
     word joining breaks Korean words in the middle."""
-    [edition] = prepare(SAMPLE, ["ko"], tmp_path, False, Problems())
+    [edition] = prepare(SAMPLE, ["ko"], tmp_path, False, Problems(), ["screen"])
     plain = re.sub(r'<span class="kw">([^<]*)</span>', r"\1", edition.html).replace("\u2060", "")
-    pdf = Renderer().render(plain, edition.base_dir, edition.stylesheets, edition.roots)
+    pdf = Renderer().render(plain, edition.base_dir, edition.stylesheets, edition.roots,
+                            edition.options)
     path = tmp_path / "plain.pdf"
     path.write_bytes(pdf.data)
     assert len(mid_word_breaks(lines_of(page_texts(path)), source_text("ko"))) >= 5

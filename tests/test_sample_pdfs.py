@@ -10,12 +10,14 @@ from pdfs import document_language, fonts, is_embedded, outline_pages, page_text
 from brochure.build import build
 
 
-def test_every_language_gives_one_pdf_named_after_the_edition_and_language(
-        sample_pdfs, sample_languages):
-    assert list(sample_pdfs) == sample_languages
-    for language, path in sample_pdfs.items():
-        assert path.name == f"gwangju-city_{language}.pdf"
-        assert path.read_bytes().startswith(b"%PDF-")
+def test_every_language_gives_a_pdf_per_edition_named_after_edition_and_language(
+        sample_build, sample_languages):
+    built = [(b.kind, b.language) for b in sample_build.built]
+    assert built == [(kind, language) for language in sample_languages
+                     for kind in ("screen", "print")]
+    for b in sample_build.built:
+        assert b.path.name == f"gwangju-city_{b.kind}_{b.language}.pdf"
+        assert b.path.read_bytes().startswith(b"%PDF-")
 
 
 def test_each_edition_shows_its_title_in_its_own_script_on_the_cover(sample_pdfs):
@@ -104,8 +106,9 @@ def test_links_on_the_back_page_are_clickable(sample_pdfs):
     assert any(str(u).startswith("tel:+82") for u in uris)
 
 
-def test_the_same_content_gives_byte_identical_pdfs(sample_pdfs, tmp_path):
-    again = build(SAMPLE, ["en", "ko", "ar"], tmp_path, jobs=1)
+def test_the_same_content_gives_byte_identical_pdfs(sample_pdfs, sample_print_pdfs, tmp_path):
+    again = build(SAMPLE, ["en", "ko", "ar"], tmp_path, jobs=1, kinds=["screen", "print"])
     for built in again.built:
-        assert built.path.read_bytes() == sample_pdfs[built.language].read_bytes(), \
-            built.language
+        first = sample_pdfs if built.kind == "screen" else sample_print_pdfs
+        assert built.path.read_bytes() == first[built.language].read_bytes(), \
+            (built.kind, built.language)
