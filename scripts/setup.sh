@@ -2,7 +2,7 @@
 # Set up brochure on a fresh Debian or Ubuntu machine and build the sample.
 #   sudo bash scripts/setup.sh        (or as root: bash scripts/setup.sh)
 # Installs the renderer's system libraries (Pango, HarfBuzz subsetting), the
-# Noto fonts, poppler/qpdf tools, Chromium (for the preview's browser test),
+# Noto fonts, the CMYK print profile (libgs-common), poppler/qpdf tools, Chromium (for the preview's browser test),
 # then the Python package in .venv/, then
 # builds content/gwangju into output/.
 set -euo pipefail
@@ -16,6 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
   python3 python3-venv python3-pip \
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
   fonts-noto-core fonts-noto-cjk \
+  libgs-common \
   poppler-utils qpdf chromium >/dev/null
 
 python3 -m venv .venv
