@@ -43,6 +43,7 @@ class Edition:
     inputs: dict[str, Any]
     cmyk_profile: Path | None = None
     bleed_mm: float = 0.0
+    direction: str = "ltr"
     warnings: int = 0
 
     @property
@@ -60,6 +61,7 @@ class Built:
     seconds: float
     warnings: int = 0
     up_to_date: bool = False
+    sheets: Path | None = None  # the imposed printer's sheets, when asked for
 
 
 @dataclass
@@ -142,7 +144,8 @@ def _edition(project: Project, language: str, kind: EditionKind, context: dict[s
         inputs={**shared_inputs, "html": digest(html.encode()), "css": generated,
                 "options": options, "fonts": stat_digests(fonts.font_files(families)),
                 "profile": digest(profile.read_bytes()) if profile else None},
-        cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0)
+        cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0,
+        direction=typography.direction)
 
 
 def _check_print_profile(project: Project, kinds: list[str], problems: Problems) -> None:
@@ -177,11 +180,13 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
 def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           out_dir: Path = defaults.OUTPUT_DIR, strict: bool = False,
           jobs: int | None = None, force: bool = False,
-          progress: Progress | None = None, kinds: list[str] | None = None) -> BuildReport:
+          progress: Progress | None = None, kinds: list[str] | None = None,
+          impose: str | None = None) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
-    rendered again (unless ``force``).
+    rendered again (unless ``force``). With ``impose="saddle-stitch"``, each
+    PDF also gets its printer's sheets, ``<name>_sheets.pdf``, beside it.
     """
     report = BuildReport()
     out_dir = Path(out_dir)
@@ -211,6 +216,12 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         records.save()
     for edition in editions:
         report.built.append(written.get(edition.output) or _up_to_date(edition, records))
+    if impose == "saddle-stitch":
+        from .impose import saddle_stitch
+
+        for edition, built in zip(editions, report.built, strict=True):
+            built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
+            saddle_stitch(built.path, built.sheets, right_to_left=edition.direction == "rtl")
     return report
 
 
@@ -229,6 +240,10 @@ def _accept(edition: Edition, outcome: Any, problems: Problems):
                        where, hint="Use a font that covers it, or remove it.")
     for message in pdf.warnings:
         problems.warning(f"renderer: {message}", where)
+    for finding in pdf.findings:
+        report = problems.error if finding.severity == "error" else problems.warning
+        report(f"the {edition.kind} edition fails its check: {finding.message}", where,
+               hint="Run 'brochure inspect' on a test build to see the whole report.")
     return pdf, seconds
 
 
@@ -260,7 +275,16 @@ def _render_one(edition: Edition):
         from .postprocess import finish_print
 
         pdf.data = finish_print(pdf.data, edition.bleed_mm)
+    pdf.findings = _preflight(edition, pdf.data)
     return pdf, time.perf_counter() - started
+
+
+def _preflight(edition: Edition, data: bytes) -> list:
+    """What a print shop or an accessibility checker would find wrong with the
+    edition, judged against what its kind claims."""
+    from .inspect import check_claims, inspect_pdf
+
+    return check_claims(inspect_pdf(edition.output, data), edition.kind)
 
 
 def _render_all(editions: list[Edition], jobs: int | None,

@@ -47,8 +47,11 @@ def main() -> None:
               help="Editions rendered at once. Default: one per processor core.")
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @EDITION_OPTION
+@click.option("--impose", type=click.Choice(["saddle-stitch"]), default=None,
+              help="Also write each PDF's printer's sheets (two pages per sheet, "
+                   "booklet order) as <name>_sheets.pdf.")
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
-          jobs: int | None, force: bool, kinds: tuple[str, ...]) -> None:
+          jobs: int | None, force: bool, kinds: tuple[str, ...], impose: str | None) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -63,7 +66,8 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     with _progress_bar() as progress:
         try:
             report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
-                               force=force, progress=progress, kinds=list(kinds) or None)
+                               force=force, progress=progress, kinds=list(kinds) or None,
+                               impose=impose)
         except BrochureError as exc:
             progress.close()
             _fail(exc)
@@ -72,6 +76,9 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
              "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings))
             for b in report.built]
     _table(("file", "edition", "language", "pages", "size", "time", "warnings"), rows)
+    for built in report.built:
+        if built.sheets:
+            click.echo(f"printer's sheets: {built.sheets}")
 
 
 @main.command()
@@ -152,3 +159,73 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
                                                                       strict=True)).rstrip())
+
+
+@main.command()
+@CONTENT_ARG
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Proof only this language (repeat for several). Default: all of the "
+                   "edition's.")
+@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the PDFs were built into; the proofs are written there too.")
+@click.option("--edition", "kinds", multiple=True,
+              type=click.Choice(["screen", "print", "archive"]),
+              help="Proof this edition (repeat for several). Default: those the edition "
+                   "file lists.")
+def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
+          kinds: tuple[str, ...]) -> None:
+    """Make a proof sheet of each built PDF of CONTENT_DIR: every page, small, on
+    one PNG (<name>_proof.png next to the PDF). Run 'brochure build' first.
+
+    \b
+    Example:
+      brochure build content/gwangju --lang ko --edition screen
+      brochure proof content/gwangju --lang ko --edition screen
+      # writes output/gwangju-city_screen_ko_proof.png
+    """
+    from .proof import proof_built
+
+    try:
+        written = proof_built(content_dir, list(languages) or None, out_dir,
+                              list(kinds) or None)
+    except BrochureError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command("inspect")
+@click.argument("pdf_file", type=click.Path(path_type=Path))
+@click.option("--as", "use", type=click.Choice(["screen", "print", "archive"]),
+              help="Also check the PDF for this use; exit 1 if anything is an error.")
+def inspect_command(pdf_file: Path, use: str | None) -> None:
+    """Preflight PDF_FILE as a print shop or an accessibility checker would: page
+    boxes, claimed variant and output intent, colours, images and their resolution,
+    fonts, tagging and metadata.
+
+    \b
+    Example:
+      brochure inspect output/gwangju-city_screen_en.pdf
+      brochure inspect output/gwangju-city_screen_en.pdf --as screen
+      brochure inspect output/gwangju-city_print_en.pdf --as print
+    """
+    from .inspect import UnreadablePdf, check_claims, format_report, inspect_pdf
+
+    try:
+        report = inspect_pdf(pdf_file)
+    except UnreadablePdf as exc:
+        click.echo(f"{pdf_file}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(format_report(report))
+    if use is None:
+        return
+    findings = check_claims(report, use)
+    errors = sum(1 for finding in findings if finding.severity == "error")
+    click.echo(f"\nReady for {use}: " + ("yes" if not findings else
+               f"{'no' if errors else 'yes, with warnings'} "
+               f"({errors} error(s), {len(findings) - errors} warning(s))"))
+    for finding in findings:
+        click.echo(f"  {finding}")
+    if errors:
+        sys.exit(1)

@@ -88,6 +88,7 @@ class RenderedPdf:
     pages: int
     warnings: list[str]
     missing_glyphs: list[str]
+    findings: list = field(default_factory=list)  # preflight findings (build.py)
 
 
 class Renderer:

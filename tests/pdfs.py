@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -14,7 +15,14 @@ def reader(path: Path) -> PdfReader:
 
 
 def page_texts(path: Path) -> list[str]:
-    return [page.extract_text() or "" for page in reader(path).pages]
+    """The text of each page in reading order, as PDFium (Chrome's engine) reads it:
+    right-to-left runs and digits come out in logical order."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [document[i].get_textpage().get_text_range().replace("\r\n", "\n")
+                for i in range(len(document))]
+    finally:
+        document.close()
 
 
 def document_language(path: Path) -> str | None:

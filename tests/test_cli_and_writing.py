@@ -45,3 +45,15 @@ def test_an_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch):
         write_atomically(target, b"%PDF-new" * 1000)
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_build_with_impose_writes_the_printers_sheets_beside_each_pdf(content):
+    from pypdf import PdfReader
+
+    out = content.parent / "out"
+    result = CliRunner().invoke(main, ["build", str(content), "--lang", "en", "--edition",
+                                       "screen", "--impose", "saddle-stitch", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheets = out / "gwangju-city_screen_en_sheets.pdf"
+    assert f"printer's sheets: {sheets}" in result.output
+    assert len(PdfReader(str(sheets)).pages) == 6  # 12 pages, two-up, both sides of 3 sheets
