@@ -7,7 +7,6 @@ import re
 import unicodedata
 
 import yaml
-
 from conftest import SAMPLE, text_of
 from pdfs import document_language, fonts, is_embedded, outline_pages, page_texts, reader
 
