@@ -24,6 +24,7 @@ from .localise import localise
 from .problems import Location, Problems, relative_name
 from .records import BuildRecords, digest, file_digests, fingerprint, stat_digests
 from .render_html import render_html
+from .translations import LanguageStatus, project_status
 from .validate import Project, load_project
 
 
@@ -84,19 +85,27 @@ def stylesheets_for(project: Project, direction: str) -> list[Path]:
 
 
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,
-            problems: Problems, kinds: list[str] | None = None) -> list[Edition]:
-    """Everything up to the HTML of every edition; raises with every problem found."""
+            problems: Problems, kinds: list[str] | None = None,
+            final: bool = False) -> list[Edition]:
+    """Everything up to the HTML of every edition; raises with every problem found.
+
+    A language with missing or out-of-date translations is built as a draft,
+    marked on every page; a ``final`` build refuses it instead.
+    """
     project = load_project(folder, languages, problems)
     kinds = kinds or list(project.edition.editions)
     _check_print_profile(project, kinds, problems)
     shared_inputs = _shared_inputs(project)
+    statuses = project_status(project, problems)
     editions = []
     for language in project.languages:
         found = Problems()
         typography = project.typography[language]
         context = localise(project, language, found)
-        # Pages built with fallback texts say so, on every page.
+        _report_stale(project, statuses.get(language), found)
         context["draft"] = len(found.warnings)
+        if final and found.warnings:
+            found = _refused_as_draft(found)
         for kind_name in kinds:
             kind = kind_named(kind_name, project.edition.print.variant)
             edition = _edition(project, language, kind, context, out_dir, shared_inputs, found)
@@ -148,6 +157,31 @@ def _edition(project: Project, language: str, kind: EditionKind, context: dict[s
         direction=typography.direction)
 
 
+def _report_stale(project: Project, status: LanguageStatus | None, found: Problems) -> None:
+    if status is None:
+        return
+    source = project.texts[status.language]
+    for field_id in status.stale:
+        path = tuple(field_id.split("."))
+        found.warning(
+            f"translated from an older {project.edition.master} text, which has changed since",
+            source.where(path), field=field_id,
+            hint="Update the translation, then run 'brochure status --accept "
+                 f"{status.language}' (or import it from the translator's file).")
+
+
+def _refused_as_draft(found: Problems) -> Problems:
+    """A final build: missing and out-of-date translations are errors."""
+    final = Problems()
+    for problem in found:
+        if problem.severity == "warning":
+            final.error(problem.message, problem.location, field=problem.field,
+                        hint="A final build needs every text translated and up to date.")
+        else:
+            final.items.append(problem)
+    return final
+
+
 def _check_print_profile(project: Project, kinds: list[str], problems: Problems) -> None:
     if "print" in kinds and not project.print_profile.is_file():
         problems.error(
@@ -170,10 +204,12 @@ def _shared_inputs(project: Project) -> dict[str, Any]:
 
 
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
-          strict: bool = False, kinds: list[str] | None = None) -> Problems:
+          strict: bool = False, kinds: list[str] | None = None,
+          final: bool = False) -> Problems:
     """Validate everything a build needs, glyphs included; render no PDF."""
     problems = Problems()
-    prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds)
+    prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
+            final)
     return problems
 
 
@@ -181,7 +217,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
           out_dir: Path = defaults.OUTPUT_DIR, strict: bool = False,
           jobs: int | None = None, force: bool = False,
           progress: Progress | None = None, kinds: list[str] | None = None,
-          impose: str | None = None) -> BuildReport:
+          impose: str | None = None, final: bool = False) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
@@ -190,7 +226,8 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     """
     report = BuildReport()
     out_dir = Path(out_dir)
-    editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds)
+    editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
+                       final)
     records = BuildRecords(out_dir)
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]

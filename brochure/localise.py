@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from decimal import Decimal
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import (
-    format_compact_decimal,
     format_decimal,
     get_currency_name,
     get_currency_unit_pattern,
@@ -121,21 +122,50 @@ def format_fact(fact: Fact, locale: Locale) -> str:
         year, month = (int(part) for part in fact.month.split("-"))
         return format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale)
     if fact.year is not None:
-        return format_decimal(fact.year, "0", locale=locale)
+        return format_decimal(fact.year, "0", locale=locale, numbering_system="default")
     if fact.amount is not None:
         return format_amount(fact.amount, fact.currency or "", locale)
     assert fact.number is not None
     if fact.unit:
-        return format_unit(fact.number, fact.unit, length="short", locale=locale)
-    return format_decimal(fact.number, locale=locale)
+        return format_unit(fact.number, fact.unit, length="short", locale=locale,
+                           numbering_system="default")
+    return format_decimal(fact.number, locale=locale, numbering_system="default")
 
 
 def format_amount(amount: float, currency: str, locale: Locale) -> str:
     """A large amount in words the way the locale counts: '411.6 billion South
     Korean won', '4116억 대한민국 원', '411,6 миллиарда южнокорейских вон'."""
-    length = "long" if "long" in locale.compact_decimal_formats else "short"
-    number = format_compact_decimal(amount, format_type=length, locale=locale,
-                                    fraction_digits=1)
-    name = get_currency_name(currency, count=amount, locale=locale)
-    return get_currency_unit_pattern(currency, count=amount, locale=locale)\
-        .format(number, name)
+    value = Decimal(int(amount)) if float(amount).is_integer() else Decimal(repr(amount))
+    name = get_currency_name(currency, count=value, locale=locale)
+    return get_currency_unit_pattern(currency, count=value, locale=locale)\
+        .format(compact_number(value, locale), name)
+
+
+def compact_number(value: Decimal, locale: Locale) -> str:
+    """``value`` in CLDR's long compact form ('411.6 billion', '1 Billion', '4116억'),
+    keeping four significant digits.
+
+    Babel's own compact formatting picks the wrong plural for some locales
+    ('1 billions' in French) and rounds to a fixed number of decimals
+    ('4.1 แสนล้าน' for 411.6 billion in Thai); this uses the same CLDR patterns.
+    """
+    formats = locale.compact_decimal_formats
+    styles = formats.get("long") or formats["short"]
+    for magnitude in sorted((int(m) for m in styles["other"]), reverse=True):
+        if abs(value) < magnitude:
+            continue
+        pattern = styles["other"][str(magnitude)].pattern
+        zeros = pattern.count("0")
+        if pattern.strip("'") == "0":
+            break
+        shown = value / (magnitude // 10 ** (zeros - 1))
+        shown = round(shown, max(0, 4 - len(str(int(abs(shown))))))
+        # 1.000 is one (singular), not a decimal number (plural in many languages).
+        shown = shown.quantize(Decimal(1)) if shown == shown.to_integral() else shown.normalize()
+        plural = locale.plural_form(shown)
+        chosen = styles.get(plural, {}).get(str(magnitude)) or styles["other"][str(magnitude)]
+        # Compact numbers are written without grouping: 4116억, not 4,116억.
+        number = format_decimal(shown, "0.###", locale=locale, numbering_system="default")
+        before, zeros_run, after = re.split(r"(0+)", chosen.pattern.replace("'", ""), maxsplit=1)
+        return f"{before}{number}{after}"
+    return format_decimal(value, locale=locale, numbering_system="default")

@@ -70,3 +70,29 @@ def outline_pages(path: Path) -> dict[str, int]:
 
     walk(pdf.outline)
     return result
+
+
+def text_box(path: Path, page_index: int, text: str) -> tuple[float, float, float, float]:
+    """Where ``text`` first appears on a page: (left, bottom, right, top) in points."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        page = document[page_index]
+        textpage = page.get_textpage()
+        searcher = textpage.search(text)
+        found = searcher.get_next()
+        if found is None:
+            raise LookupError(f"{text!r} is not on page {page_index + 1} of {path.name}")
+        start, count = found
+        boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+    finally:
+        document.close()
+
+
+def page_width(path: Path, page_index: int = 0) -> float:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return document[page_index].get_width()
+    finally:
+        document.close()

@@ -118,10 +118,23 @@ def test_an_edition_with_missing_translations_is_marked_draft_on_every_page(cont
     edit(content / "text/es.yaml", "\n  key_figures:", "\n  # key_figures:")
     report = build(content, ["es"], content.parent / "out", jobs=1, kinds=["screen"])
     pages = page_texts(report.built[0].path)
-    assert all("DRAFT · 1 missing" in page for page in pages)
+    assert all("DRAFT · 1 to translate" in page for page in pages)
     with pytest.raises(BrochureError):
         build(content, ["es"], content.parent / "out2", strict=True, jobs=1, kinds=["screen"])
 
 
 def test_a_complete_edition_has_no_draft_mark(sample_pdfs):
     assert not any("DRAFT" in page for page in page_texts(sample_pdfs["es"]))
+
+
+def test_a_stale_translation_makes_a_draft_and_a_final_build_refuses_it(content):
+    edit(content / "text/en.yaml", "  contents: Contents", "  contents: Table of contents")
+    problems = check(content, ["es"])
+    [stale] = problems.warnings
+    assert stale.field == "labels.contents" and stale.location.file == "content/text/es.yaml"
+    assert "translated from an older en text" in stale.message
+    with pytest.raises(BrochureError) as refused:
+        check(content, ["es"], final=True)
+    assert "A final build needs every text translated and up to date" in str(refused.value)
+    html = html_of(content, "es")
+    assert "DRAFT · 1 to translate" in html

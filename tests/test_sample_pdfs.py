@@ -136,7 +136,7 @@ def test_every_edition_shows_dates_and_amounts_as_cldr_writes_them(sample_pdfs):
         native = arabic_indic if locale.default_numbering_system == "arab" else {}
         text = re.sub(r"\s+", " ", " ".join(page_texts(path)))
         date = format_date(dt.date(2011, 5, 25), "long", locale=locale).translate(native)
-        count = format_decimal(12800, locale=locale).translate(native)
+        count = format_decimal(12800, locale=locale, numbering_system="default").translate(native)
         assert re.sub(r"\s+", " ", date) in text, (language, date)
         assert re.sub(r"\s+", " ", count) in text, (language, count)
         assert "2011-05-25" not in text
