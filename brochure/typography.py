@@ -99,6 +99,10 @@ class Typography:
 class UnknownLanguage(ValueError):
     """The code is not a language CLDR knows, or its script has no fonts."""
 
+    def __init__(self, message: str, script: str | None = None):
+        super().__init__(message)
+        self.script = script
+
 
 def parse_locale(code: str) -> Locale:
     """A CLDR locale from a BCP 47 code such as ``zh-Hans`` or ``en-GB``."""
@@ -122,7 +126,8 @@ def typography_for(language: str, locale_code: str | None = None) -> Typography:
     script = script_of(language_locale)
     if script not in SCRIPT_FONTS:
         raise UnknownLanguage(
-            f"'{language}' is written in the {script} script, which has no fonts set up")
+            f"'{language}' is written in the {script} script, which has no fonts set up",
+            script)
     return Typography(
         language=language,
         locale=locale,

@@ -239,8 +239,9 @@ def _typography(edition: Edition, source: Source, problems: Problems,
         try:
             result[code] = typography_for(code, edition.locales.get(code))
         except UnknownLanguage as exc:
-            problems.error(str(exc), source.where(where), field=field_name(where),
-                           hint="Use a code such as en, ko, ja, zh-Hans, ar (BCP 47).")
+            hint = ("Add a font stack for the script (see docs/languages.md)."
+                    if exc.script else "Use a code such as en, ko, ja, zh-Hans, ar (BCP 47).")
+            problems.error(str(exc), source.where(where), field=field_name(where), hint=hint)
     return result
 
 
