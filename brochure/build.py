@@ -35,6 +35,7 @@ class Edition:
 
     language: str
     kind: str
+    page_format: str
     html: str
     output: Path
     base_dir: Path
@@ -74,8 +75,17 @@ class BuildReport:
 Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
 
 
-def output_name(edition_id: str, language: str, kind: str = "screen") -> str:
-    return f"{edition_id}_{kind}_{language}.pdf"
+def output_name(edition_id: str, language: str, kind: str = "screen",
+                page_format: str | None = None) -> str:
+    """gwangju-city_print_ko.pdf; another format than the brochure's own is named
+    too: gwangju-city_leaflet_print_ko.pdf."""
+    middle = f"{page_format}_" if page_format else ""
+    return f"{edition_id}_{middle}{kind}_{language}.pdf"
+
+
+# A5 is A4 reduced by 1/√2: the A4 layout is rendered at that scale, so an A5
+# edition keeps every proportion of the design.
+ZOOM = {"A5": 2 ** -0.5}
 
 
 def stylesheets_for(project: Project, direction: str) -> list[Path]:
@@ -86,7 +96,7 @@ def stylesheets_for(project: Project, direction: str) -> list[Path]:
 
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,
             problems: Problems, kinds: list[str] | None = None,
-            final: bool = False) -> list[Edition]:
+            final: bool = False, formats: list[str] | None = None) -> list[Edition]:
     """Everything up to the HTML of every edition; raises with every problem found.
 
     A language with missing or out-of-date translations is built as a draft,
@@ -94,7 +104,10 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     """
     project = load_project(folder, languages, problems)
     kinds = kinds or list(project.edition.editions)
+    own_format = (project.edition.formats or [project.edition.page_size])[0]
+    formats = formats or list(project.edition.formats) or [own_format]
     _check_print_profile(project, kinds, problems)
+    _check_leaflet(project, formats, problems)
     shared_inputs = _shared_inputs(project)
     statuses = project_status(project, problems)
     editions = []
@@ -106,12 +119,15 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         context["draft"] = len(found.warnings)
         if final and found.warnings:
             found = _refused_as_draft(found)
-        for kind_name in kinds:
-            kind = kind_named(kind_name, project.edition.print.variant)
-            edition = _edition(project, language, kind, context, out_dir, shared_inputs, found)
-            if edition is not None:
-                edition.warnings = len(found.warnings)
-                editions.append(edition)
+        for page_format in formats:
+            for kind_name in kinds:
+                kind = kind_named(kind_name, project.edition.print.variant)
+                edition = _edition(project, language, kind, page_format,
+                                   page_format != own_format, context, out_dir,
+                                   shared_inputs, found)
+                if edition is not None:
+                    edition.warnings = len(found.warnings)
+                    editions.append(edition)
         if editions and editions[-1].language == language:
             sources = [project.texts[language], project.texts[project.edition.master],
                        project.edition_source]
@@ -121,32 +137,46 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     return editions
 
 
-def _edition(project: Project, language: str, kind: EditionKind, context: dict[str, Any],
-             out_dir: Path, shared_inputs: dict[str, Any], problems: Problems,
-             ) -> Edition | None:
-    """One language in one edition kind, or None when its template fails."""
+def _edition(project: Project, language: str, kind: EditionKind, page_format: str,
+             name_format: bool, context: dict[str, Any], out_dir: Path,
+             shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
+    """One language in one edition kind and page format, or None when its
+    template fails."""
     typography = project.typography[language]
     settings = project.edition.print
     website = project.edition.metadata.website
     ink = css_colour(project.palette["ink"], kind.cmyk) if "ink" in project.palette \
         else "#000000"
-    kind_context = {**context, "edition_kind": kind.name,
+    zoom = ZOOM.get(page_format, 1.0)
+    kind_context = {**context, "edition_kind": kind.name, "page_format": page_format,
+                    "page_size": "A4" if page_format in ZOOM else page_format,
                     "qr_code": qr_code(website, ink) if website else None}
-    html = render_html(project.edition.template, project.template_dirs, kind_context,
+    template = project.edition.template
+    if page_format == "leaflet" and project.edition.leaflet:
+        template = project.edition.leaflet.template
+        chosen = project.edition.leaflet.sections
+        kind_context["sections"] = sorted(
+            (s for s in context["sections"] if s["id"] in chosen),
+            key=lambda s: chosen.index(s["id"]))
+    html = render_html(template, project.template_dirs, kind_context,
                        typography.keep_words_whole, problems)
     if html is None:
         return None
     generated = [palette_css(project.palette, kind.cmyk)]
     profile = project.print_profile if kind.cmyk else None
     if profile is not None:
-        generated.append(print_css(profile, settings.bleed_mm))
+        # Bleed is given at the printed size: before a reduction it is larger.
+        generated.append(print_css(profile, settings.bleed_mm / zoom))
     roots = [project.folder, *project.template_dirs, defaults.project_styles(),
              *(p.parent for p in project.stylesheets), *([profile] if profile else [])]
     families = typography.all_font_families()
     options = kind.render_options()
+    if zoom != 1.0:
+        options["zoom"] = zoom
     return Edition(
-        language=language, kind=kind.name, html=html,
-        output=out_dir / output_name(project.edition.id, language, kind.name),
+        language=language, kind=kind.name, page_format=page_format, html=html,
+        output=out_dir / output_name(project.edition.id, language, kind.name,
+                                     page_format if name_format else None),
         base_dir=project.folder,
         stylesheets=[*generated, *stylesheets_for(project, typography.direction)],
         roots=roots, options=options,
@@ -182,6 +212,14 @@ def _refused_as_draft(found: Problems) -> Problems:
     return final
 
 
+def _check_leaflet(project: Project, formats: list[str], problems: Problems) -> None:
+    if "leaflet" in formats and project.edition.leaflet is None:
+        problems.error(
+            "a leaflet needs to know which sections it shows",
+            project.edition_source.where(("formats",)),
+            hint="Add 'leaflet: {sections: [id, id, id]}' to the edition file.")
+
+
 def _check_print_profile(project: Project, kinds: list[str], problems: Problems) -> None:
     if "print" in kinds and not project.print_profile.is_file():
         problems.error(
@@ -205,11 +243,11 @@ def _shared_inputs(project: Project) -> dict[str, Any]:
 
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           strict: bool = False, kinds: list[str] | None = None,
-          final: bool = False) -> Problems:
+          final: bool = False, formats: list[str] | None = None) -> Problems:
     """Validate everything a build needs, glyphs included; render no PDF."""
     problems = Problems()
     prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
-            final)
+            final, formats)
     return problems
 
 
@@ -217,7 +255,8 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
           out_dir: Path = defaults.OUTPUT_DIR, strict: bool = False,
           jobs: int | None = None, force: bool = False,
           progress: Progress | None = None, kinds: list[str] | None = None,
-          impose: str | None = None, final: bool = False) -> BuildReport:
+          impose: str | None = None, final: bool = False,
+          formats: list[str] | None = None) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
@@ -227,7 +266,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     report = BuildReport()
     out_dir = Path(out_dir)
     editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
-                       final)
+                       final, formats)
     records = BuildRecords(out_dir)
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
@@ -257,6 +296,8 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         from .impose import saddle_stitch
 
         for edition, built in zip(editions, report.built, strict=True):
+            if edition.page_format == "leaflet":
+                continue  # folded, not stitched
             built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
             saddle_stitch(built.path, built.sheets, right_to_left=edition.direction == "rtl")
     return report

@@ -47,6 +47,10 @@ def main() -> None:
               help="Editions rendered at once. Default: one per processor core.")
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @EDITION_OPTION
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["A4", "A5", "letter", "leaflet"]),
+              help="Page format (repeat for several): A4, A5, letter, or the tri-fold "
+                   "leaflet. Default: the edition file's.")
 @click.option("--final", is_flag=True,
               help="Refuse to build a language with missing or out-of-date translations "
                    "(otherwise it is built marked DRAFT).")
@@ -54,8 +58,8 @@ def main() -> None:
               help="Also write each PDF's printer's sheets (two pages per sheet, "
                    "booklet order) as <name>_sheets.pdf.")
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
-          jobs: int | None, force: bool, kinds: tuple[str, ...], final: bool,
-          impose: str | None) -> None:
+          jobs: int | None, force: bool, kinds: tuple[str, ...], formats: tuple[str, ...],
+          final: bool, impose: str | None) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -71,7 +75,7 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
         try:
             report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
                                force=force, progress=progress, kinds=list(kinds) or None,
-                               impose=impose, final=final)
+                               impose=impose, final=final, formats=list(formats) or None)
         except BrochureError as exc:
             progress.close()
             _fail(exc)

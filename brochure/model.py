@@ -61,6 +61,17 @@ class PrintSettings(Model):
     profile: str | None = None   # the print shop's .icc file in the brochure folder
 
 
+PageFormat = Literal["A4", "A5", "letter", "leaflet"]
+PAGE_FORMATS: tuple[str, ...] = ("A4", "A5", "letter", "leaflet")
+
+
+class LeafletPlan(Model):
+    """The tri-fold leaflet: a short selection of the brochure."""
+
+    sections: list[Id] = Field(min_length=1, max_length=3)
+    template: str = "leaflet.html"
+
+
 class Edition(Model):
     id: Id
     master: str
@@ -68,6 +79,8 @@ class Edition(Model):
     locales: dict[str, str] = Field(default_factory=dict)
     template: str = DEFAULT_TEMPLATE
     page_size: Literal["A4", "A5", "letter"] = "A4"
+    formats: list[PageFormat] = Field(default_factory=list)  # default: [page_size]
+    leaflet: LeafletPlan | None = None
     stylesheets: list[str] = Field(default_factory=list)
     published: dt.date | None = None
     metadata: Metadata

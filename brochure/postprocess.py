@@ -2,7 +2,8 @@
 
 The renderer leaves three things a print shop would reject in a PDF/X file:
 crop marks drawn in DeviceRGB, a random document id in the XMP metadata
-(so two builds differ), and a BleedBox capped at 10 pt beyond the trim.
+(so two builds differ), and page boxes that are wrong for a bleed over
+10 pt or a reduced page.
 ``finish_print`` mends them with pikepdf (qpdf).
 """
 
@@ -27,7 +28,7 @@ def finish_print(data: bytes, bleed_mm: float) -> bytes:
         for page in pdf.pages:
             page.contents_coalesce()
             _rgb_to_cmyk(page.obj.Contents, page.obj.get("/Resources"), seen)
-            _set_bleed_box(page, bleed_mm)
+            _set_boxes(page, bleed_mm)
         # The renderer's file identifier hashes the random id: let qpdf derive
         # both halves from the content instead.
         if "/ID" in pdf.trailer:
@@ -73,13 +74,17 @@ def _rgb_to_cmyk_values(r: float, g: float, b: float) -> list[float]:
             round((1 - b - k) / (1 - k), 4), round(k, 4)]
 
 
-def _set_bleed_box(page: pikepdf.Page, bleed_mm: float) -> None:
-    trim = [float(v) for v in page.obj.get("/TrimBox", page.mediabox)]
+def _set_boxes(page: pikepdf.Page, bleed_mm: float) -> None:
+    """TrimBox and BleedBox from the MediaBox, which is the trim plus the bleed.
+
+    The renderer caps the BleedBox at 10 pt beyond the trim and misplaces the
+    TrimBox of a reduced (zoomed) page; the MediaBox is always right.
+    """
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
     bleed = bleed_mm * MM
-    media = [float(v) for v in page.mediabox]
-    box = [max(trim[0] - bleed, media[0]), max(trim[1] - bleed, media[1]),
-           min(trim[2] + bleed, media[2]), min(trim[3] + bleed, media[3])]
-    page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in box])
+    page.obj.TrimBox = pikepdf.Array([round(v, 4) for v in
+                                      (x0 + bleed, y0 + bleed, x1 - bleed, y1 - bleed)])
+    page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in (x0, y0, x1, y1)])
 
 
 def _stable_document_id(data: bytes) -> bytes:

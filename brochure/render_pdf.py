@@ -127,6 +127,8 @@ class Renderer:
         catcher = _LogCatcher()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(catcher)
+        options = dict(options or {})
+        zoom = options.pop("zoom", 1)  # a scale for write_pdf, not a rendering option
         fetcher = ConfinedFetcher(roots, cmyk_profile)
         parsed = [self._stylesheet(s, fetcher) for s in stylesheets]
         colour_profiles = {k: v for _, profiles in parsed for k, v in profiles.items()}
@@ -136,9 +138,9 @@ class Renderer:
                 url_fetcher=fetcher,
             ).render(
                 font_config=self.font_config, color_profiles=colour_profiles,
-                stylesheets=[css for css, _ in parsed], **(options or {}),
+                stylesheets=[css for css, _ in parsed], **options,
             )
-            data = document.write_pdf(**(options or {}))
+            data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
         missing = [m for m in catcher.records if ".notdef glyph" in m]
