@@ -174,6 +174,7 @@ class PdfReport:
     fonts: tuple[FontInfo, ...]
     accessibility: Accessibility
     metadata: Metadata
+    transparency: bool = False  # any constant alpha below 1 or soft mask (PDF/X-1a forbids)
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,35 @@ def inspect_pdf(path: Path | str, data: bytes | None = None) -> PdfReport:
             boxes=_page_boxes(pdf), variant=_variant(pdf),
             output_intents=tuple(_output_intents(pdf)), colours=found.colour_uses(),
             images=found.image_infos(), fonts=found.font_infos(),
-            accessibility=_accessibility(pdf), metadata=_metadata(pdf))
+            accessibility=_accessibility(pdf), metadata=_metadata(pdf),
+            transparency=_uses_transparency(pdf))
+
+
+def _uses_transparency(pdf: pikepdf.Pdf) -> bool:
+    """Whether any graphics state, on a page or in what it draws, makes
+    something see-through (constant alpha below 1, or a soft mask)."""
+    seen: set[tuple[int, int]] = set()
+
+    def see_through(resources: pikepdf.Object | None) -> bool:
+        if not isinstance(resources, pikepdf.Dictionary):
+            return False
+        for state in (resources.get("/ExtGState") or {}).values():
+            if any(float(state.get(key, 1)) < 1 for key in ("/CA", "/ca")):
+                return True
+            if state.get("/SMask", pikepdf.Name.None_) != pikepdf.Name.None_:
+                return True
+        for category in ("/XObject", "/Pattern"):
+            for child in (resources.get(category) or {}).values():
+                if child.is_indirect and child.objgen in seen:
+                    continue
+                if child.is_indirect:
+                    seen.add(child.objgen)
+                if isinstance(child, pikepdf.Stream) and (
+                        "/SMask" in child or see_through(child.get("/Resources"))):
+                    return True
+        return False
+
+    return any(see_through(page.obj.get("/Resources")) for page in pdf.pages)
 
 
 def _mm_box(array: pikepdf.Array) -> Box:
@@ -857,6 +886,9 @@ def _print_findings(report: PdfReport, bleed_mm: float, good_ppi: float,
                     min_ppi: float) -> Iterator[Finding]:
     if not report.variant.pdfx:
         yield _error("claims no PDF/X variant: print shops expect PDF/X (e.g. PDF/X-4)")
+    elif report.variant.pdfx.startswith("PDF/X-1") and report.transparency:
+        yield _error(f"claims {report.variant.pdfx}, which forbids transparency, but the "
+                     "design uses transparent shapes: build PDF/X-4 instead")
     yield from _intent_findings(report, want_cmyk=True)
     for use in report.colours:
         if use.space.family == "RGB" and use.used_for != "blending":

@@ -61,3 +61,12 @@ def test_the_arabic_leaflet_is_mirrored(formats):
     assert first[2] / MM > 280 and last[2] / MM < 100  # first theme on the right
     subtitle = " ".join(text["subtitle"].split()[:2])
     assert text_box(path, 0, subtitle)[2] / MM < 100  # the front cover on the left
+
+
+def test_pdf_x1a_is_refused_for_a_design_with_transparency(content):
+    from test_bad_content import build_fails, edit
+
+    edit(content / "edition.yaml", "variant: pdf/x-4", "variant: pdf/x-1a")
+    build_fails(content, r"gwangju-city_print_en\.pdf: the print edition fails its check: "
+                         r"claims PDF/X-1a:2003, which forbids transparency",
+                options=("--lang", "en", "--edition", "print"))
