@@ -116,20 +116,26 @@ class _progress_bar:
     def __enter__(self):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        self._task = None
+        self._bar = None
+        if not sys.stderr.isatty():
+            return self
         self._bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
                              TextColumn("{task.description}"), transient=True,
                              console=_stderr_console())
-        self._task = None
         self._bar.start()
         return self
 
     def __call__(self, built, done: int, total: int) -> None:
+        if self._bar is None:
+            return
         if self._task is None:
             self._task = self._bar.add_task("", total=total)
         self._bar.update(self._task, completed=done, description=f"{built.language} done")
 
     def close(self) -> None:
-        self._bar.stop()
+        if self._bar is not None:
+            self._bar.stop()
 
     def __exit__(self, *exc_info) -> None:
         self.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def print_css(profile: Path, bleed_mm: float) -> str:
     )
 
 
+@cache
 def qr_code(url: str, colour: str) -> str:
     """A vector QR code for ``url`` as a data: URI, drawn in ``colour``."""
     svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000000", light=None)

@@ -110,14 +110,18 @@ class Renderer:
         else:
             key = (source, source.stat().st_mtime_ns, tuple(fetcher.roots),
                    fetcher.cmyk_profile)
-        if key not in self._stylesheets:
-            where = {"string": source} if isinstance(source, str) else \
-                {"filename": str(source)}
-            profiles: dict = {}  # filled by @color-profile rules, given to render()
-            css = weasyprint.CSS(**where, font_config=self.font_config, url_fetcher=fetcher,
-                                 color_profiles=profiles)
+        if key in self._stylesheets:
+            return self._stylesheets[key]
+        where = {"string": source} if isinstance(source, str) else {"filename": str(source)}
+        profiles: dict = {}  # filled by @color-profile rules, given to render()
+        css = weasyprint.CSS(**where, font_config=self.font_config, url_fetcher=fetcher,
+                             color_profiles=profiles)
+        # A colour profile is serialised anew into each PDF, and its bytes change
+        # after the first time: parse such a stylesheet for every document, so
+        # that a file does not depend on what the process rendered before it.
+        if not profiles:
             self._stylesheets[key] = (css, profiles)
-        return self._stylesheets[key]
+        return css, profiles
 
     def render(self, html: str, base_dir: Path, stylesheets: list[Path | str],
                roots: list[Path], options: dict | None = None,

@@ -17,14 +17,16 @@ from .problems import Location, Problems, relative_name
 
 KeyPath = tuple[str | int, ...]
 
-# PyYAML's wording, and what a person editing a text file should do about it.
+# libyaml's parser when PyYAML has it (about ten times faster), else Python's;
+# both keep the line and column of every node and construct only plain data.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The parser's wording (PyYAML's or libyaml's), and what a person editing a
+# text file should do about it.
 _YAML_HINTS = {
-    "mapping values are not allowed here": (
+    "mapping values are not allowed": (
         "A value seems to contain ': ' (colon and space). Put the whole text in "
         'double quotes, or write it as a block starting with "|" on the line above.'
-    ),
-    "found character '\\t' that cannot start any token": (
-        "A tab character is used for indenting. Indent with spaces only."
     ),
     "could not find expected ':'": (
         "A line is missing its 'name: value' colon, or a quoted text is not closed."
@@ -84,7 +86,7 @@ def load_yaml(path: Path, problems: Problems) -> Source | None:
 def parse_yaml(text: str, path: Path, problems: Problems) -> Source | None:
     """Parse YAML text with the safe loader, keeping positions."""
     source = Source(path, None)
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         source.data = {} if node is None else _to_python(node, (), source, loader, problems)
@@ -94,6 +96,8 @@ def parse_yaml(text: str, path: Path, problems: Problems) -> Source | None:
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         hint = next((h for key, h in _YAML_HINTS.items() if problem.startswith(key)),
                     "Check the indentation and quotes on this line and the one above.")
+        if mark and _character_at(text, mark.line, mark.column) == "\t":
+            hint = "A tab character is used for indenting. Indent with spaces only."
         problems.error(f"this is not valid YAML ({problem})", location, hint=hint)
         return None
     except yaml.YAMLError as exc:
@@ -104,8 +108,13 @@ def parse_yaml(text: str, path: Path, problems: Problems) -> Source | None:
     return source
 
 
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column:column + 1] if line < len(lines) else ""
+
+
 def _to_python(node: yaml.Node, path: KeyPath, source: Source,
-               loader: yaml.SafeLoader, problems: Problems) -> Any:
+               loader: Any, problems: Problems) -> Any:
     source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
