@@ -54,12 +54,14 @@ def main() -> None:
 @click.option("--final", is_flag=True,
               help="Refuse to build a language with missing or out-of-date translations "
                    "(otherwise it is built marked DRAFT).")
+@click.option("--watch", is_flag=True,
+              help="Keep running: rebuild what changed every time a file is saved (Ctrl-C stops).")
 @click.option("--impose", type=click.Choice(["saddle-stitch"]), default=None,
               help="Also write each PDF's printer's sheets (two pages per sheet, "
                    "booklet order) as <name>_sheets.pdf.")
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
           jobs: int | None, force: bool, kinds: tuple[str, ...], formats: tuple[str, ...],
-          final: bool, impose: str | None) -> None:
+          final: bool, watch: bool, impose: str | None) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -71,6 +73,9 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     """
     from .build import build as run_build
 
+    if watch:
+        _watch(content_dir, list(languages) or None, out_dir, strict, jobs, list(kinds) or None)
+        return
     with _progress_bar() as progress:
         try:
             report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
@@ -108,6 +113,30 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool) -> None:
         _fail(exc)
     _show_warnings(problems)
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
+
+
+def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path, strict: bool,
+           jobs: int | None, kinds: list[str] | None) -> None:
+    """Rebuild on every save until Ctrl-C; a content error is shown and waited out."""
+    from .watch import watch_and_build
+
+    def show(result) -> None:
+        if isinstance(result, BrochureError):
+            for problem in result.problems:
+                click.echo(str(problem), err=True)
+            click.echo("Not built; fix the problem and save again.", err=True)
+            return
+        _show_warnings(result.problems)
+        for built in result.built:
+            if not built.up_to_date:
+                click.echo(f"built {built.path} ({built.pages} pages, {built.seconds:.1f} s)")
+
+    click.echo(f"Watching {content_dir}, the templates and the styles; Ctrl-C stops.")
+    try:
+        watch_and_build(content_dir, languages, out_dir, show, strict=strict, jobs=jobs,
+                        kinds=kinds)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 class _progress_bar:
@@ -375,3 +404,36 @@ def import_command(exchange_file: Path, content_dir: Path) -> None:
                    f"{_short_list(tuple(report.outdated))}")
     if report.untranslated:
         click.echo(f"Still untranslated: {_short_list(tuple(report.untranslated))}")
+
+
+@main.command()
+@CONTENT_ARG
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Preview only this language (repeat for several). Default: all of the "
+                   "edition's.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port on this computer to show the preview at. Default: 8765; "
+                   "0 picks any free port.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the preview in your web browser.")
+def preview(content_dir: Path, languages: tuple[str, ...], port: int | None,
+            open_browser: bool) -> None:
+    """Show CONTENT_DIR in your web browser, rebuilt each time you save a file.
+
+    The pages appear as pictures, one under the other; a mistake in the content
+    is shown at the top, above the last pages that built. Only this computer
+    can see the preview (it listens on 127.0.0.1). Press Ctrl-C to stop.
+
+    \b
+    Example:
+      brochure preview content/gwangju --lang ko --open
+      brochure preview --port 0        # any free port; the address is printed
+    """
+    from .preview import DEFAULT_PORT, PreviewError, serve
+
+    try:
+        serve(content_dir, list(languages) or None,
+              DEFAULT_PORT if port is None else port, open_browser, echo=click.echo)
+    except PreviewError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)

@@ -18,6 +18,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import (
     format_decimal,
+    format_percent,
     get_currency_name,
     get_currency_unit_pattern,
 )
@@ -125,6 +126,10 @@ def format_fact(fact: Fact, locale: Locale) -> str:
         return format_decimal(fact.year, "0", locale=locale, numbering_system="default")
     if fact.amount is not None:
         return format_amount(fact.amount, fact.currency or "", locale)
+    if fact.percent is not None:
+        # The locale's own pattern (42 %, 42%, ٪٤٢), keeping the fraction given.
+        return format_percent(fact.percent, locale=locale, numbering_system="default",
+                              decimal_quantization=False)
     assert fact.number is not None
     if fact.unit:
         return format_unit(fact.number, fact.unit, length="short", locale=locale,

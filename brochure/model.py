@@ -95,7 +95,7 @@ class Edition(Model):
 
 # --- facts.yaml -------------------------------------------------------------
 
-FACT_KINDS = ("date", "month", "year", "number", "amount")
+FACT_KINDS = ("date", "month", "year", "number", "amount", "percent")
 
 
 class Fact(Model):
@@ -105,6 +105,7 @@ class Fact(Model):
     number: float | None = None
     unit: str | None = None
     amount: float | None = None
+    percent: float | None = None  # a share: 0.42 is printed as 42 %
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 
     @model_validator(mode="after")
@@ -112,7 +113,7 @@ class Fact(Model):
         given = [kind for kind in FACT_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
             raise ValueError(
-                "give exactly one of date, month, year, number or amount"
+                "give exactly one of date, month, year, number, amount or percent"
                 + (f" (found {', '.join(given)})" if given else ""))
         if self.unit is not None and self.number is None:
             raise ValueError("'unit' goes with 'number' only")

@@ -138,3 +138,31 @@ def test_a_stale_translation_makes_a_draft_and_a_final_build_refuses_it(content)
     assert "A final build needs every text translated and up to date" in str(refused.value)
     html = html_of(content, "es")
     assert "DRAFT · 1 to translate" in html
+
+
+def test_a_table_of_dates_numbers_amounts_and_percentages_for_every_language_follows_cldr():
+    """Expected values come from Babel itself, for each language of the sample, so the
+    formatting can never fall back to one convention for everybody."""
+    import yaml
+    from babel.dates import format_date as babel_date
+    from babel.numbers import format_decimal as babel_decimal
+    from babel.numbers import format_percent as babel_percent
+    from conftest import SAMPLE
+
+    from brochure.typography import typography_for
+
+    edition = yaml.safe_load((SAMPLE / "edition.yaml").read_text(encoding="utf-8"))
+    for language in edition["languages"]:
+        typography = typography_for(language, edition.get("locales", {}).get(language))
+        locale, native = typography.locale, typography.digits
+
+        def printed(fact, locale=locale):
+            return format_fact(fact, locale)
+
+        day = dt.date(2011, 5, 25)
+        assert printed(Fact(date=day)) == babel_date(day, "long", locale=locale)
+        assert printed(Fact(number=12800)) == babel_decimal(
+            12800, locale=locale, numbering_system="default")
+        assert printed(Fact(percent=0.425)) == babel_percent(
+            0.425, locale=locale, numbering_system="default", decimal_quantization=False)
+        assert "2011-05-25" not in native(printed(Fact(date=day)))

@@ -1,0 +1,81 @@
+"""Every edition of every language meets its own claims, read back from the PDFs."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+from conftest import SAMPLE
+from pdfs import reader
+
+from brochure.build import build
+from brochure.inspect import inspect_pdf
+
+MM = 72 / 25.4
+
+
+def test_every_print_edition_is_cmyk_pdf_x4_with_an_output_intent(sample_print_pdfs):
+    for language, path in sample_print_pdfs.items():
+        report = inspect_pdf(path)
+        assert report.variant.pdfx == "PDF/X-4", language
+        assert [i.components for i in report.output_intents] == [4], language
+        rgb = [use for use in report.colours if use.space.family == "RGB"]
+        assert rgb == [], (language, rgb)
+        assert all(image.colour_space.family != "RGB" for image in report.images)
+
+
+def test_trim_and_bleed_boxes_are_3_mm_apart_on_every_side_of_every_page(sample_print_pdfs):
+    for language, path in sample_print_pdfs.items():
+        for number, page in enumerate(reader(path).pages, start=1):
+            trim, bleed = page.trimbox, page.bleedbox
+            gaps = [float(trim.left) - float(bleed.left), float(trim.bottom) - float(bleed.bottom),
+                    float(bleed.right) - float(trim.right), float(bleed.top) - float(trim.top)]
+            assert [round(g / MM, 2) for g in gaps] == [3.0] * 4, (language, number)
+            assert round(float(trim.width) / MM, 1) == 210.0
+
+
+def test_crop_marks_are_drawn_outside_the_trim(sample_print_pdfs):
+    # Page 2 (contents) is white: any dark pixel in the bleed band is a crop mark,
+    # and the corner of the trimmed page stays white.
+    document = pdfium.PdfDocument(str(sample_print_pdfs["en"]))
+    image = document[1].render(scale=150 / 72).to_pil().convert("L")
+    document.close()
+    bleed = round(3 * 150 / 25.4)  # pixels
+
+    def darkest(box):
+        return image.crop(box).getextrema()[0]
+
+    assert darkest((0, 0, bleed, bleed * 3)) < 100  # marks in the top-left bleed
+    assert darkest((bleed + 2, bleed + 2, bleed * 4, bleed * 4)) > 240  # inside: white
+    width, height = image.size
+    assert darkest((width - bleed, height - bleed * 3, width, height)) < 100
+
+
+def test_every_screen_edition_is_tagged_with_language_title_and_alt_text(sample_pdfs):
+    for language, path in sample_pdfs.items():
+        report = inspect_pdf(path)
+        assert report.variant.pdfua == "PDF/UA-1", language
+        assert report.accessibility.tagged, language
+        assert report.accessibility.figures >= 6, language  # cover, four themes, QR code
+        assert report.accessibility.figures_without_alt == 0, language
+        assert report.accessibility.language == language
+        assert report.metadata.info_title and report.metadata.xmp_title, language
+        assert report.file_size < 3 * 1024 * 1024, (language, report.file_size)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    report = build(SAMPLE, ["en", "ko"], tmp_path_factory.mktemp("archive"),
+                   kinds=["archive"], jobs=1)
+    return {b.language: b.path for b in report.built}
+
+
+def test_the_archive_edition_claims_pdf_a_2b_with_fonts_embedded(archive):
+    for language, path in archive.items():
+        report = inspect_pdf(path)
+        assert report.variant.pdfa == "PDF/A-2b", language
+        assert report.output_intents and all(f.embedded for f in report.fonts)
+
+
+def test_the_archive_edition_is_reproducible(archive, tmp_path):
+    again = build(SAMPLE, ["ko"], tmp_path, kinds=["archive"], jobs=1)
+    assert again.built[0].path.read_bytes() == archive["ko"].read_bytes()
