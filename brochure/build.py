@@ -395,10 +395,22 @@ def _render_all(editions: list[Edition], jobs: int | None,
     # Import the renderer before forking, so every worker starts with it loaded.
     from . import render_pdf  # noqa: F401
 
-    # Longest first, so that no worker is left with a long edition at the end.
-    order = sorted(range(len(editions)), key=lambda i: -editions[i].expected_cost)
+    # One task per language: a worker then holds the fonts of the languages it
+    # rendered, not of every language (a CJK font collection is ~100 MB in
+    # memory). Longest first, so that no worker is left with a long task at the end.
+    groups: dict[str, list[int]] = {}
+    for index, edition in enumerate(editions):
+        groups.setdefault(edition.language, []).append(index)
+    tasks = sorted(groups.values(),
+                   key=lambda group: -sum(editions[i].expected_cost for i in group))
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        futures = {pool.submit(_render_one, editions[index]): index for index in order}
+        futures = {pool.submit(_render_group, [editions[i] for i in group]): group
+                   for group in tasks}
         for future in as_completed(futures):
-            done(futures[future], future.result())
+            for index, outcome in zip(futures[future], future.result(), strict=True):
+                done(index, outcome)
     return outcomes
+
+
+def _render_group(editions: list[Edition]) -> list[Any]:
+    return [_render_one(edition) for edition in editions]
