@@ -327,10 +327,28 @@ def _accept(edition: Edition, outcome: Any, problems: Problems):
     for message in pdf.warnings:
         problems.warning(f"renderer: {message}", where)
     for finding in pdf.findings:
+        if finding.low_resolution:
+            # Too few pixels for print: a warning, an error with --strict.
+            name = _image_file(edition.base_dir, finding.low_resolution)
+            problems.warning(finding.message.replace("image ", f"{name}: image ", 1), where,
+                             hint="Use a larger image (300 ppi at its printed size).")
+            continue
         report = problems.error if finding.severity == "error" else problems.warning
         report(f"the {edition.kind} edition fails its check: {finding.message}", where,
                hint="Run 'brochure inspect' on a test build to see the whole report.")
     return pdf, seconds
+
+
+def _image_file(folder: Path, size: tuple[int, int]) -> str:
+    """The brochure's raster image of that size in pixels, as the user names it."""
+    from PIL import Image
+
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in defaults.IMAGE_SUFFIXES - {".svg"}:
+            with Image.open(path) as image:
+                if image.size == size:
+                    return path.relative_to(folder).as_posix()
+    return "an image"
 
 
 def _up_to_date(edition: Edition, records: BuildRecords) -> Built:

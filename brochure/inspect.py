@@ -183,6 +183,10 @@ class Finding:
 
     severity: Severity
     message: str
+    # For an image whose resolution is too low: its size in pixels, so that a
+    # build can name the file it came from. Such an error is a warning in a
+    # build that is not strict (the print shop can still print it, softly).
+    low_resolution: tuple[int, int] | None = None
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.message}"
@@ -921,10 +925,13 @@ def _resolution_findings(image: ImageInfo, good_ppi: float,
         return
     where = (f"{_image_label(image)} on page {image.page} is {image.ppi:.0f} ppi "
              "at its placed size")
+    size = (image.width, image.height)
     if image.ppi < min_ppi:
-        yield _error(f"{where}: it will print pixelated (need {good_ppi:.0f})")
+        yield Finding("error", f"{where}: it will print pixelated (need {good_ppi:.0f})",
+                      size)
     else:
-        yield Finding("warning", f"{where}: it may print soft (aim for {good_ppi:.0f})")
+        yield Finding("warning", f"{where}: it may print soft (aim for {good_ppi:.0f})",
+                      size)
 
 
 def _image_label(image: ImageInfo) -> str:

@@ -69,6 +69,9 @@ _HANGUL_CHAR = re.compile(rf"[{_HANGUL}]")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 _INLINE_TAG = re.compile(r"</?(em|strong|a|span|b|i|code|sub|sup|small)\b", re.IGNORECASE)
 WORD_JOINER = "\u2060"
+# A word longer than this may still be broken, as keep-all allows for a word
+# longer than the line: 20 syllables fill the narrowest column (a fact label).
+LONGEST_UNBROKEN_WORD = 20
 
 
 def keep_words_together(html: str) -> str:
@@ -94,7 +97,12 @@ def keep_words_together(html: str) -> str:
         if (previous and text and not previous[-1].isspace() and not text[0].isspace()
                 and (_HANGUL_CHAR.match(previous[-1]) or _HANGUL_CHAR.match(text[0]))):
             text = WORD_JOINER + text
-        pieces.append(_HANGUL_WORD.sub(
-            lambda w: f'<span class="kw">{w.group(0)}</span>', text))
+        pieces.append(_HANGUL_WORD.sub(_unbreakable, text))
         previous = text
     return head + body_start + "".join(pieces)
+
+
+def _unbreakable(word: re.Match[str]) -> str:
+    if len(word.group(0)) > LONGEST_UNBROKEN_WORD:
+        return word.group(0)
+    return f'<span class="kw">{word.group(0)}</span>'

@@ -166,3 +166,9 @@ def test_a_table_of_dates_numbers_amounts_and_percentages_for_every_language_fol
         assert printed(Fact(percent=0.425)) == babel_percent(
             0.425, locale=locale, numbering_system="default", decimal_quantization=False)
         assert "2011-05-25" not in native(printed(Fact(date=day)))
+
+
+def test_a_korean_word_longer_than_any_line_may_still_break():
+    long_word = "가" * 30
+    result = keep_words_together(f"<body><p>짧은 {long_word}</p></body>")
+    assert f'<span class="kw">짧은</span> {long_word}</p>' in result
