@@ -79,3 +79,20 @@ def test_the_archive_edition_claims_pdf_a_2b_with_fonts_embedded(archive):
 def test_the_archive_edition_is_reproducible(archive, tmp_path):
     again = build(SAMPLE, ["ko"], tmp_path, kinds=["archive"], jobs=1)
     assert again.built[0].path.read_bytes() == archive["ko"].read_bytes()
+
+
+def test_a_print_shops_own_profile_becomes_the_output_intent(content):
+    import shutil
+
+    from test_bad_content import build_fails, edit
+
+    from brochure.defaults import DEFAULT_CMYK_PROFILE
+
+    shutil.copy(DEFAULT_CMYK_PROFILE, content / "shop.icc")
+    edit(content / "edition.yaml", "  bleed_mm: 3", "  bleed_mm: 3\n  profile: shop.icc")
+    report = build(content, ["en"], content.parent / "shop", kinds=["print"], jobs=1)
+    [intent] = inspect_pdf(report.built[0].path).output_intents
+    assert intent.components == 4
+    shutil.copy("/usr/share/color/icc/ghostscript/default_rgb.icc", content / "shop.icc")
+    build_fails(content, r"content/edition\.yaml:\d+:\d+: print\.profile: 'shop\.icc' is not "
+                         r"a CMYK ICC profile", options=("--edition", "print"))
