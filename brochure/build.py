@@ -416,9 +416,12 @@ def _render_all(editions: list[Edition], jobs: int | None,
     # One task per language: a worker then holds the fonts of the languages it
     # rendered, not of every language (a CJK font collection is ~100 MB in
     # memory). Longest first, so that no worker is left with a long task at the end.
+    # With few languages, one task per edition keeps every worker busy instead.
     groups: dict[str, list[int]] = {}
     for index, edition in enumerate(editions):
         groups.setdefault(edition.language, []).append(index)
+    if len(groups) < 2 * jobs:
+        groups = {str(index): [index] for index in range(len(editions))}
     tasks = sorted(groups.values(),
                    key=lambda group: -sum(editions[i].expected_cost for i in group))
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
