@@ -140,3 +140,9 @@ def test_every_edition_shows_dates_and_amounts_as_cldr_writes_them(sample_pdfs):
         assert re.sub(r"\s+", " ", date) in text, (language, date)
         assert re.sub(r"\s+", " ", count) in text, (language, count)
         assert "2011-05-25" not in text
+
+
+def test_scripts_without_italics_are_never_slanted(sample_pdfs):
+    for language in ("ko", "ja", "zh-Hans", "zh-Hant", "ar", "th"):
+        names = [name for name, _ in fonts(sample_pdfs[language])]
+        assert not [n for n in names if "Oblique" in n or "Italic" in n], (language, names)
