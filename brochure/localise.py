@@ -142,8 +142,22 @@ def format_amount(amount: float, currency: str, locale: Locale) -> str:
     Korean won', '4116억 대한민국 원', '411,6 миллиарда южнокорейских вон'."""
     value = Decimal(int(amount)) if float(amount).is_integer() else Decimal(repr(amount))
     name = get_currency_name(currency, count=value, locale=locale)
+    number = compact_number(value, locale)
+    if not number[-1:].isdigit() and locale.language in _NOUN_OF:
+        # '411,6 milliards' is a noun: 'de wons', as CLDR's patterns cannot say.
+        connector = _NOUN_OF[locale.language]
+        if locale.language == "fr" and name[:1].lower() in "aeiouhéè":
+            connector = connector[:-1] + "’"
+            return get_currency_unit_pattern(currency, count=value, locale=locale)\
+                .format(number, connector + name).replace("’ ", "’")
+        name = f"{connector} {name}"
     return get_currency_unit_pattern(currency, count=value, locale=locale)\
-        .format(compact_number(value, locale), name)
+        .format(number, name)
+
+
+# Languages where a number word ('milliards', 'millones') takes a preposition
+# before what it counts; French elides it before a vowel (d’euros).
+_NOUN_OF = {"fr": "de", "es": "de", "pt": "de", "ca": "de", "it": "di"}
 
 
 def compact_number(value: Decimal, locale: Locale) -> str:

@@ -172,3 +172,19 @@ def test_a_korean_word_longer_than_any_line_may_still_break():
     long_word = "가" * 30
     result = keep_words_together(f"<body><p>짧은 {long_word}</p></body>")
     assert f'<span class="kw">짧은</span> {long_word}</p>' in result
+
+
+@pytest.mark.parametrize("language, amount, currency, expected", [
+    ("fr", 411.6e9, "KRW", "411,6 milliards de wons sud-coréens"),
+    ("fr", 1e12, "KRW", "1 billion de wons sud-coréens"),
+    ("fr", 2.5e9, "EUR", "2,5 milliards d’euros"),
+    ("es", 411.6e9, "KRW", "411,6 mil millones de wons surcoreanos"),
+    ("de", 1e12, "KRW", "1 Billion Südkoreanische Won"),
+    ("ru", 1e12, "KRW", "1 триллион южнокорейских вон"),
+    ("th", 411.6e9, "KRW", "4.116 แสนล้าน วอนเกาหลีใต้"),
+    ("fr", 950, "EUR", "950 euros"),
+])
+def test_large_amounts_read_as_a_native_speaker_writes_them(language, amount, currency,
+                                                            expected):
+    assert format_fact(Fact(amount=amount, currency=currency),
+                       parse_locale(language)) == expected
