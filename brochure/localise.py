@@ -185,6 +185,6 @@ def compact_number(value: Decimal, locale: Locale) -> str:
         chosen = styles.get(plural, {}).get(str(magnitude)) or styles["other"][str(magnitude)]
         # Compact numbers are written without grouping: 4116억, not 4,116억.
         number = format_decimal(shown, "0.###", locale=locale, numbering_system="default")
-        before, zeros_run, after = re.split(r"(0+)", chosen.pattern.replace("'", ""), maxsplit=1)
+        before, _zeros, after = re.split(r"(0+)", chosen.pattern.replace("'", ""), maxsplit=1)
         return f"{before}{number}{after}"
     return format_decimal(value, locale=locale, numbering_system="default")

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 DEFAULT_TEMPLATE = "brochure.html"
-PAGE_SIZES = {"A4": "A4", "A5": "A5", "letter": "letter"}
 
 # Text fields that may hold Markdown; every other text is shown as typed.
 MARKDOWN_FIELDS = frozenset({"body", "text"})
@@ -44,7 +43,6 @@ class Metadata(Model):
 
 
 EditionKind = Literal["screen", "print", "archive"]
-EDITION_KINDS: tuple[str, ...] = ("screen", "print", "archive")
 
 
 class Colour(Model):
@@ -62,7 +60,6 @@ class PrintSettings(Model):
 
 
 PageFormat = Literal["A4", "A5", "letter", "leaflet"]
-PAGE_FORMATS: tuple[str, ...] = ("A4", "A5", "letter", "leaflet")
 
 
 class LeafletPlan(Model):
