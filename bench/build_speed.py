@@ -103,8 +103,9 @@ def stage_breakdown(content: Path, languages: list[str] | None) -> None:
     import weasyprint
 
     from brochure.build import prepare
-    from brochure.inspect import check_claims, inspect_pdf
+    from brochure.inspect import inspect_pdf
     from brochure.postprocess import finish_print
+    from brochure.preflight import check_claims
     from brochure.problems import Problems
     from brochure.render_pdf import Renderer
 

@@ -386,7 +386,8 @@ def _render_one(edition: Edition):
 def _preflight(edition: Edition, data: bytes) -> list:
     """What a print shop or an accessibility checker would find wrong with the
     edition, judged against what its kind claims."""
-    from .inspect import check_claims, inspect_pdf
+    from .inspect import inspect_pdf
+    from .preflight import check_claims
 
     return check_claims(inspect_pdf(edition.output, data), edition.kind)
 

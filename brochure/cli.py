@@ -253,7 +253,8 @@ def inspect_command(pdf_file: Path, use: str | None) -> None:
       brochure inspect output/gwangju-city_screen_en.pdf --as screen
       brochure inspect output/gwangju-city_print_en.pdf --as print
     """
-    from .inspect import UnreadablePdf, check_claims, format_report, inspect_pdf
+    from .inspect import UnreadablePdf, format_report, inspect_pdf
+    from .preflight import check_claims
 
     try:
         report = inspect_pdf(pdf_file)

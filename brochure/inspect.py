@@ -4,8 +4,8 @@
 page boxes, the variant it claims (PDF/A, PDF/X, PDF/UA) and its output
 intents, the colour spaces that text, drawings and images really paint with,
 each image's effective resolution at its placed size, fonts, tagging and
-metadata. ``format_report`` writes it as plain text; ``check_claims`` lists
-what stands between the file and a use ("screen", "print", "archive").
+metadata. ``format_report`` writes it as plain text; ``preflight.check_claims``
+judges it against a use ("screen", "print", "archive").
 
 Colours, images and fonts are found by following the content streams
 themselves (through Form XObjects and tiling patterns), not by listing
@@ -21,20 +21,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 import pikepdf
 
 MM_PER_POINT = 25.4 / 72
-BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
-GOOD_PPI = 300  # below this, images may look soft in print (a warning)
-MIN_PPI = 150  # below this, images look pixelated in print (an error)
-CLAIM_KINDS = ("screen", "print", "archive")
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 MAX_NESTING = 16  # Form XObjects inside Form XObjects; deeper is a broken file
 
-Severity = Literal["error", "warning"]
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -175,21 +169,6 @@ class PdfReport:
     accessibility: Accessibility
     metadata: Metadata
     transparency: bool = False  # any constant alpha below 1 or soft mask (PDF/X-1a forbids)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing that stands between the file and the use it is checked for."""
-
-    severity: Severity
-    message: str
-    # For an image whose resolution is too low: its size in pixels, so that a
-    # build can name the file it came from. Such an error is a warning in a
-    # build that is not strict (the print shop can still print it, softly).
-    low_resolution: tuple[int, int] | None = None
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.message}"
 
 
 # --- Reading ------------------------------------------------------------------
@@ -716,16 +695,16 @@ def page_ranges(pages: Iterable[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
-def _pages(pages: Iterable[int]) -> str:
+def pages_text(pages: Iterable[int]) -> str:
     pages = list(pages)
     return ("page " if len(pages) == 1 else "pages ") + page_ranges(pages)
 
 
-def _size(box: Box) -> str:
+def box_size(box: Box) -> str:
     return f"{box.width:.1f} × {box.height:.1f} mm"
 
 
-def _beyond(outer: Box, inner: Box) -> str:
+def beyond(outer: Box, inner: Box) -> str:
     margins = outer.margins_to(inner)
     if len({round(v, 1) for v in margins.values()}) == 1:
         return f"{margins['left']:.1f} mm each side"
@@ -758,18 +737,18 @@ def _section(title: str, lines: Iterable[str]) -> str:
 
 def _boxes_lines(report: PdfReport) -> Iterator[str]:
     for group in report.boxes:
-        parts = [f"MediaBox {_size(group.media)}"]
+        parts = [f"MediaBox {box_size(group.media)}"]
         if group.trim is None:
             parts.append("no TrimBox")
         else:
-            parts.append(f"TrimBox {_size(group.trim)}")
+            parts.append(f"TrimBox {box_size(group.trim)}")
         if group.bleed is None:
             parts.append("no BleedBox")
         elif group.trim is not None:
-            parts.append(f"BleedBox {_beyond(group.bleed, group.trim)} beyond the trim")
+            parts.append(f"BleedBox {beyond(group.bleed, group.trim)} beyond the trim")
         else:
-            parts.append(f"BleedBox {_size(group.bleed)}")
-        yield f"{_pages(group.pages)}: " + "; ".join(parts)
+            parts.append(f"BleedBox {box_size(group.bleed)}")
+        yield f"{pages_text(group.pages)}: " + "; ".join(parts)
 
 
 def _variant_lines(report: PdfReport) -> Iterator[str]:
@@ -794,7 +773,7 @@ def _colour_lines(report: PdfReport) -> Iterator[str]:
         if uses:
             label = {"blending": "transparency blending"}.get(used_for, used_for)
             yield f"{label}: " + "; ".join(
-                f"{u.space.name} ({u.space.family}) on {_pages(u.pages)}" for u in uses)
+                f"{u.space.name} ({u.space.family}) on {pages_text(u.pages)}" for u in uses)
     spaces = sorted({i.colour_space.name for i in report.images if i.colour_space})
     if spaces:
         yield "images: " + ", ".join(spaces)
@@ -811,7 +790,7 @@ def _image_lines(report: PdfReport) -> Iterator[str]:
         details.append(", ".join(image.filters) or "uncompressed")
         if image.has_soft_mask:
             details.append("with transparency")
-        where = _pages(image.pages)
+        where = pages_text(image.pages)
         if image.ppi is not None:
             details.append(f"{image.ppi:.0f} ppi at its smallest (page {image.page})")
         yield f"{image.name} on {where}: " + ", ".join(details)
@@ -824,7 +803,7 @@ def _font_lines(report: PdfReport) -> Iterator[str]:
         state = "embedded" if font.embedded else "NOT embedded"
         if font.subset:
             state += ", subset"
-        yield f"{font.name} ({font.kind}): {state}, {_pages(font.pages)}"
+        yield f"{font.name} ({font.kind}): {state}, {pages_text(font.pages)}"
 
 
 def _accessibility_lines(report: PdfReport) -> Iterator[str]:
@@ -851,119 +830,3 @@ def _metadata_lines(report: PdfReport) -> Iterator[str]:
     yield f"links: {m.links}" + (", to these addresses:" if m.uris else "")
     yield from (f"  {uri}" for uri in m.uris)
     yield f"file size: {_file_size(report.file_size)}"
-
-
-# --- Checking claims -----------------------------------------------------------
-
-
-def check_claims(report: PdfReport, kind: str, *, bleed_mm: float = BLEED_MM,
-                 good_ppi: float = GOOD_PPI, min_ppi: float = MIN_PPI) -> list[Finding]:
-    """What stands between the file and ``kind`` of use ('screen', 'print', 'archive')."""
-    if kind not in CLAIM_KINDS:
-        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(CLAIM_KINDS)}")
-    checks = {"screen": _screen_findings,
-              "print": lambda r: _print_findings(r, bleed_mm, good_ppi, min_ppi),
-              "archive": _archive_findings}
-    findings = [*checks[kind](report), *_font_findings(report)]
-    return sorted(findings, key=lambda f: f.severity != "error")  # errors first
-
-
-def _error(message: str) -> Finding:
-    return Finding("error", message)
-
-
-def _screen_findings(report: PdfReport) -> Iterator[Finding]:
-    a = report.accessibility
-    if not a.tagged:
-        yield _error("not tagged: screen readers get no headings, reading order or "
-                     "figure descriptions (render with tags, e.g. PDF/UA)")
-    if not a.language:
-        yield _error("no document language (/Lang): screen readers cannot pick a voice")
-    if not (report.metadata.info_title or report.metadata.xmp_title):
-        yield _error("no title: viewers and screen readers show the file name instead")
-    if a.figures_without_alt:
-        yield _error(f"{a.figures_without_alt} of {a.figures} figures have no alternative "
-                     "text (/Alt): give every image an alt text")
-
-
-def _print_findings(report: PdfReport, bleed_mm: float, good_ppi: float,
-                    min_ppi: float) -> Iterator[Finding]:
-    if not report.variant.pdfx:
-        yield _error("claims no PDF/X variant: print shops expect PDF/X (e.g. PDF/X-4)")
-    elif report.variant.pdfx.startswith("PDF/X-1") and report.transparency:
-        yield _error(f"claims {report.variant.pdfx}, which forbids transparency, but the "
-                     "design uses transparent shapes: build PDF/X-4 instead")
-    yield from _intent_findings(report, want_cmyk=True)
-    for use in report.colours:
-        if use.space.family == "RGB" and use.used_for != "blending":
-            yield _error(f"RGB colour ({use.space.name}) in {use.used_for} on "
-                         f"{_pages(use.pages)}: use CMYK colours")
-        elif use.space.family == "RGB":
-            yield Finding("warning", f"transparency is blended in RGB ({use.space.name}) on "
-                          f"{_pages(use.pages)}: transparent areas may change colour in print")
-    for image in report.images:
-        if image.colour_space and image.colour_space.family == "RGB":
-            yield _error(f"{_image_label(image)} on {_pages(image.pages)} is RGB "
-                         f"({image.colour_space.name}): convert it to CMYK")
-        yield from _resolution_findings(image, good_ppi, min_ppi)
-    yield from _bleed_findings(report, bleed_mm)
-
-
-def _intent_findings(report: PdfReport, want_cmyk: bool) -> Iterator[Finding]:
-    if not report.output_intents:
-        yield _error("no output intent: the file does not say which printing condition "
-                     "(ICC profile) its colours are meant for")
-    elif want_cmyk and not any(i.colour_space == "CMYK" or i.components == 4
-                               for i in report.output_intents):
-        spaces = ", ".join(i.colour_space or "unknown" for i in report.output_intents)
-        yield _error(f"the output intent's profile is {spaces}, not CMYK")
-
-
-def _resolution_findings(image: ImageInfo, good_ppi: float,
-                         min_ppi: float) -> Iterator[Finding]:
-    if image.ppi is None or image.ppi >= good_ppi:
-        return
-    where = (f"{_image_label(image)} on page {image.page} is {image.ppi:.0f} ppi "
-             "at its placed size")
-    size = (image.width, image.height)
-    if image.ppi < min_ppi:
-        yield Finding("error", f"{where}: it will print pixelated (need {good_ppi:.0f})",
-                      size)
-    else:
-        yield Finding("warning", f"{where}: it may print soft (aim for {good_ppi:.0f})",
-                      size)
-
-
-def _image_label(image: ImageInfo) -> str:
-    return f"image {image.name} ({image.width} × {image.height} px)"
-
-
-def _bleed_findings(report: PdfReport, bleed_mm: float) -> Iterator[Finding]:
-    for group in report.boxes:
-        where = _pages(group.pages)
-        if group.trim is None or group.bleed is None:
-            missing = " and ".join(n for n, b in (("TrimBox", group.trim),
-                                                  ("BleedBox", group.bleed)) if b is None)
-            yield _error(f"{where}: no {missing}: the printer cannot tell where to cut")
-            continue
-        # Bleed outside the MediaBox does not exist in the file.
-        bleed = Box(max(group.bleed.x0, group.media.x0), max(group.bleed.y0, group.media.y0),
-                    min(group.bleed.x1, group.media.x1), min(group.bleed.y1, group.media.y1))
-        short = [side for side, mm in bleed.margins_to(group.trim).items()
-                 if mm < bleed_mm - 0.05]
-        if short:
-            yield _error(f"{where}: the bleed is {_beyond(bleed, group.trim)} beyond the "
-                         f"trim; need {bleed_mm:g} mm on every side (short: {', '.join(short)})")
-
-
-def _archive_findings(report: PdfReport) -> Iterator[Finding]:
-    if not report.variant.pdfa:
-        yield _error("claims no PDF/A variant: archives expect PDF/A (e.g. PDF/A-2b)")
-    yield from _intent_findings(report, want_cmyk=False)
-
-
-def _font_findings(report: PdfReport) -> Iterator[Finding]:
-    for font in report.fonts:
-        if not font.embedded:
-            yield _error(f"font {font.name} is not embedded: other computers will "
-                         "substitute another font")

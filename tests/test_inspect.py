@@ -18,7 +18,8 @@ from pdfs import fonts, reader
 from PIL import Image
 
 from brochure.cli import main
-from brochure.inspect import Variant, check_claims, inspect_pdf
+from brochure.inspect import Variant, inspect_pdf
+from brochure.preflight import check_claims
 
 A4 = (210.0, 297.0)
 
