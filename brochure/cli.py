@@ -98,7 +98,9 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
 @CONTENT_ARG
 @LANG_OPTION
 @STRICT_OPTION
-def check(content_dir: Path, languages: tuple[str, ...], strict: bool) -> None:
+@click.option("--final", is_flag=True,
+              help="Also fail on missing or out-of-date translations, as a final build would.")
+def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bool) -> None:
     """Check CONTENT_DIR for every problem a build would meet, without making PDFs.
 
     \b
@@ -108,7 +110,7 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool) -> None:
     from .build import check as run_check
 
     try:
-        problems = run_check(content_dir, list(languages) or None, strict)
+        problems = run_check(content_dir, list(languages) or None, strict, final=final)
     except BrochureError as exc:
         _fail(exc)
     _show_warnings(problems)
