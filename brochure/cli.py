@@ -15,10 +15,10 @@ CONTENT_ARG = click.argument(
     type=click.Path(file_okay=False, path_type=Path))
 LANG_OPTION = click.option(
     "--lang", "languages", multiple=True, metavar="CODE",
-    help="Build only this language (repeat for several). Default: all of the edition's.")
+    help="Only this language (repeat for several). Default: all of the edition's.")
 EDITION_OPTION = click.option(
     "--edition", "kinds", multiple=True, type=click.Choice(["screen", "print", "archive"]),
-    help="Build this edition (repeat for several). Default: those the edition file lists.")
+    help="Only this edition (repeat for several). Default: those the edition file lists.")
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
 
@@ -208,16 +208,11 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 @main.command()
 @CONTENT_ARG
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="Proof only this language (repeat for several). Default: all of the "
-                   "edition's.")
+@LANG_OPTION
 @click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder the PDFs were built into; the proofs are written there too.")
-@click.option("--edition", "kinds", multiple=True,
-              type=click.Choice(["screen", "print", "archive"]),
-              help="Proof this edition (repeat for several). Default: those the edition "
-                   "file lists.")
+@EDITION_OPTION
 def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
           kinds: tuple[str, ...]) -> None:
     """Make a proof sheet of each built PDF of CONTENT_DIR: every page, small, on
@@ -411,9 +406,7 @@ def import_command(exchange_file: Path, content_dir: Path) -> None:
 
 @main.command()
 @CONTENT_ARG
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="Preview only this language (repeat for several). Default: all of the "
-                   "edition's.")
+@LANG_OPTION
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="Port on this computer to show the preview at. Default: 8765; "
                    "0 picks any free port.")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import html as html_module
 import re
 import unicodedata
-from typing import Any
 
 from . import fonts
 from .problems import Location, Problems
-from .sources import KeyPath, Source, field_name
+from .sources import Source, field_name
 from .typography import Typography
+from .validate import text_fields
 
 _BODY_TEXT = re.compile(r">([^<]+)<")
 
@@ -55,24 +55,9 @@ def check_glyphs(html: str, typography: Typography, sources: list[Source],
 
 
 def _find(character: str, sources: list[Source]) -> tuple[Location | None, str | None]:
+    """Where ``character`` was first typed, searching the files in order."""
     for source in sources:
-        path = _path_containing(source.data, character, ())
-        if path is not None:
-            return source.where(path), field_name(path) or None
+        for path, text in text_fields(source.data):
+            if character in text:
+                return source.where(path), field_name(path) or None
     return None, None
-
-
-def _path_containing(data: Any, character: str, path: KeyPath) -> KeyPath | None:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found = _path_containing(value, character, (*path, key))
-            if found is not None:
-                return found
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found = _path_containing(value, character, (*path, index))
-            if found is not None:
-                return found
-    elif isinstance(data, str) and character in data:
-        return path
-    return None

@@ -294,10 +294,13 @@ def _compare_shape(master: Any, translated: Any, path: KeyPath, source: Source,
 
 
 def text_fields(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every text value of a text file, with its path."""
+    """Every text value of a YAML file, with its path."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield from text_fields(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_fields(value, (*path, index))
     elif isinstance(data, str):
         yield path, data
 
