@@ -57,6 +57,13 @@ class Edition:
                                  else 1.0) * (1.3 if self.kind == "print" else 1.0)
 
     @property
+    def claim_settings(self) -> dict[str, Any]:
+        """The edition's own settings its preflight checks against (not the defaults)."""
+        if self.kind != "print":
+            return {}
+        return {"bleed_mm": self.bleed_mm, "variant": self.options["pdf_variant"]}
+
+    @property
     def fingerprint(self) -> str:
         return fingerprint(self.inputs)
 
@@ -289,13 +296,13 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     from .write import write_atomically
 
     written = {}
-    for edition, pdf, seconds in rendered:
+    for edition, pdf, seconds, warnings in rendered:
         write_atomically(edition.output, pdf.data)
         summary = {"language": edition.language, "kind": edition.kind, "pages": pdf.pages}
         records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
         written[edition.output] = Built(
             edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
-            seconds, edition.warnings + len(pdf.warnings))
+            seconds, edition.warnings + warnings)
     if rendered:
         records.save()
     for edition in editions:
@@ -312,7 +319,8 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
 
 
 def _accept(edition: Edition, outcome: Any, problems: Problems):
-    """The rendered PDF and its time, or None with the edition's problems reported."""
+    """The rendered PDF, its time and its number of warnings, or None with the
+    edition's problems reported."""
     from .render_pdf import RefusedResource  # the renderer loads only when needed
 
     where = Location(relative_name(edition.output))
@@ -321,22 +329,25 @@ def _accept(edition: Edition, outcome: Any, problems: Problems):
                        hint="Use only files inside the content folder.")
         return None
     pdf, seconds = outcome
+    before = len(problems.warnings)
     for message in pdf.missing_glyphs:
         problems.error(f"a character has no glyph in the fonts ({message})",
                        where, hint="Use a font that covers it, or remove it.")
     for message in pdf.warnings:
         problems.warning(f"renderer: {message}", where)
     for finding in pdf.findings:
-        if finding.low_resolution:
-            # Too few pixels for print: a warning, an error with --strict.
-            name = _image_file(edition.base_dir, finding.low_resolution)
-            problems.warning(finding.message.replace("image ", f"{name}: image ", 1), where,
-                             hint="Use a larger image (300 ppi at its printed size).")
-            continue
+        # The same verdict as 'brochure inspect --as KIND': its errors stop the
+        # build, its warnings count in the summary.
         report = problems.error if finding.severity == "error" else problems.warning
-        report(f"the {edition.kind} edition fails its check: {finding.message}", where,
-               hint="Run 'brochure inspect' on a test build to see the whole report.")
-    return pdf, seconds
+        if finding.low_resolution:
+            name = _image_file(edition.base_dir, finding.low_resolution)
+            report(finding.message.replace("image ", f"{name}: image ", 1), where,
+                   hint="Use a larger image (300 ppi at its printed size).")
+        else:
+            report(f"the {edition.kind} edition fails its check: {finding.message}", where,
+                   hint=f"Run 'brochure inspect {relative_name(edition.output)} --as "
+                        f"{edition.kind}' on a test build to see the whole report.")
+    return pdf, seconds, len(problems.warnings) - before
 
 
 def _image_file(folder: Path, size: tuple[int, int]) -> str:
@@ -389,7 +400,8 @@ def _preflight(edition: Edition, data: bytes) -> list:
     from .inspect import inspect_pdf
     from .preflight import check_claims
 
-    return check_claims(inspect_pdf(edition.output, data), edition.kind)
+    return check_claims(inspect_pdf(edition.output, data), edition.kind,
+                        **edition.claim_settings)
 
 
 def _render_all(editions: list[Edition], jobs: int | None,

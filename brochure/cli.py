@@ -239,7 +239,9 @@ def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
 @click.argument("pdf_file", type=click.Path(path_type=Path))
 @click.option("--as", "use", type=click.Choice(["screen", "print", "archive"]),
               help="Also check the PDF for this use; exit 1 if anything is an error.")
-def inspect_command(pdf_file: Path, use: str | None) -> None:
+@click.option("--bleed", "bleed_mm", type=click.FloatRange(0, 20), default=None,
+              metavar="MM", help="The bleed the print shop asks for (default: 3 mm).")
+def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> None:
     """Preflight PDF_FILE as a print shop or an accessibility checker would: page
     boxes, claimed variant and output intent, colours, images and their resolution,
     fonts, tagging and metadata.
@@ -248,7 +250,7 @@ def inspect_command(pdf_file: Path, use: str | None) -> None:
     Example:
       brochure inspect output/gwangju-city_screen_en.pdf
       brochure inspect output/gwangju-city_screen_en.pdf --as screen
-      brochure inspect output/gwangju-city_print_en.pdf --as print
+      brochure inspect output/gwangju-city_print_en.pdf --as print --bleed 5
     """
     from .inspect import UnreadablePdf, format_report, inspect_pdf
     from .preflight import check_claims
@@ -261,7 +263,8 @@ def inspect_command(pdf_file: Path, use: str | None) -> None:
     click.echo(format_report(report))
     if use is None:
         return
-    findings = check_claims(report, use)
+    findings = check_claims(report, use,
+                            **({"bleed_mm": bleed_mm} if bleed_mm is not None else {}))
     errors = sum(1 for finding in findings if finding.severity == "error")
     click.echo(f"\nReady for {use}: " + ("yes" if not findings else
                f"{'no' if errors else 'yes, with warnings'} "

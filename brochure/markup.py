@@ -1,14 +1,17 @@
 """Markdown for body text: safe by construction.
 
 Raw HTML in content is not interpreted (``html=False``), so ``<script>`` and
-``&`` appear as typed. Links may point to the web, e-mail or phone; images may
-only be files inside the content folder (checked in ``validate``).
+``&`` appear as typed. Links may point to the web, e-mail or phone; a relative
+link (``visit/``) is a page of the brochure's website and is written as its
+full address, never as a ``file:`` link of the build machine. Images may only
+be files inside the content folder (checked in ``validate``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
+from urllib.parse import urljoin
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -26,15 +29,26 @@ def parser() -> MarkdownIt:
 def is_allowed_link(url: str) -> bool:
     lowered = url.strip().lower()
     return lowered.startswith(LINK_SCHEMES) or lowered.startswith("#") or \
-        _is_relative_file(lowered)
+        is_relative(lowered)
 
 
-def _is_relative_file(url: str) -> bool:
-    return ":" not in url.split("/")[0] and not url.startswith(("/", "\\"))
+def is_relative(url: str) -> bool:
+    """A link with no scheme: a path on the brochure's website."""
+    return bool(url) and ":" not in url.split("/")[0] and \
+        not url.startswith(("/", "\\", "#"))
 
 
-def render(text: str) -> str:
-    return parser().render(text)
+def render(text: str, website: str | None = None) -> str:
+    """HTML for ``text``; relative links become addresses on ``website``."""
+    md = parser()
+    tokens = md.parse(text)
+    for token in tokens:
+        for child in token.children or []:
+            href = str(child.attrGet("href") or "")
+            if child.type == "link_open" and is_relative(href):
+                # Without a website, validation has refused the link already.
+                child.attrSet("href", urljoin(website or "", href))
+    return md.renderer.render(tokens, md.options, {})
 
 
 @cache

@@ -38,12 +38,17 @@ class Finding:
         return f"{self.severity}: {self.message}"
 
 def check_claims(report: PdfReport, kind: str, *, bleed_mm: float = BLEED_MM,
-                 good_ppi: float = GOOD_PPI, min_ppi: float = MIN_PPI) -> list[Finding]:
-    """What stands between the file and ``kind`` of use ('screen', 'print', 'archive')."""
+                 variant: str | None = None, good_ppi: float = GOOD_PPI,
+                 min_ppi: float = MIN_PPI) -> list[Finding]:
+    """What stands between the file and ``kind`` of use ('screen', 'print', 'archive').
+
+    ``bleed_mm`` and ``variant`` ('pdf/x-1a', …) are the edition's own settings
+    when the build checks what it made; the defaults are what print shops ask for.
+    """
     if kind not in CLAIM_KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(CLAIM_KINDS)}")
     checks = {"screen": _screen_findings,
-              "print": lambda r: _print_findings(r, bleed_mm, good_ppi, min_ppi),
+              "print": lambda r: _print_findings(r, bleed_mm, variant, good_ppi, min_ppi),
               "archive": _archive_findings}
     findings = [*checks[kind](report), *_font_findings(report)]
     return sorted(findings, key=lambda f: f.severity != "error")  # errors first
@@ -67,10 +72,13 @@ def _screen_findings(report: PdfReport) -> Iterator[Finding]:
                      "text (/Alt): give every image an alt text")
 
 
-def _print_findings(report: PdfReport, bleed_mm: float, good_ppi: float,
-                    min_ppi: float) -> Iterator[Finding]:
+def _print_findings(report: PdfReport, bleed_mm: float, variant: str | None,
+                    good_ppi: float, min_ppi: float) -> Iterator[Finding]:
     if not report.variant.pdfx:
         yield _error("claims no PDF/X variant: print shops expect PDF/X (e.g. PDF/X-4)")
+    elif variant and not report.variant.pdfx.upper().startswith(variant.upper()):
+        yield _error(f"claims {report.variant.pdfx}, but the edition asks for "
+                     f"{variant.upper()}")
     elif report.variant.pdfx.startswith("PDF/X-1") and report.transparency:
         yield _error(f"claims {report.variant.pdfx}, which forbids transparency, but the "
                      "design uses transparent shapes: build PDF/X-4 instead")

@@ -31,8 +31,14 @@ def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["markdown"] = lambda text: Markup(markup.render(text))
+    env.filters["markdown"] = _markdown
     return env
+
+
+@jinja2.pass_context
+def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
+    """``{{ text | markdown }}``: relative links go to the brochure's website."""
+    return Markup(markup.render(text, (context.get("contact") or {}).get("website")))
 
 
 def render_html(template_name: str, template_dirs: list[Path], context: dict[str, Any],

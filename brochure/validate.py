@@ -367,6 +367,27 @@ def _check_files(folder: Path, edition: Edition, edition_source: Source,
                     problems.error(
                         f"the link '{address}' is not allowed", where, field=field,
                         hint="Links may go to http(s):// pages, mailto: or tel: only.")
+                elif markup.is_relative(address):
+                    _check_relative_link(folder, address, edition, where, field, problems)
+
+
+def _check_relative_link(folder: Path, address: str, edition: Edition, where: Location,
+                         field: str, problems: Problems) -> None:
+    """A relative link is a page of the brochure's website: there must be one, and
+    the link must not name a file of the build machine."""
+    website = edition.metadata.website
+    path = urlsplit(address).path
+    if ".." in Path(path).parts or (path and (folder / path).exists()):
+        problems.error(
+            f"the link '{address}' names a file, which a reader of the PDF cannot open",
+            where, field=field,
+            hint="Link the file's web address (https://…); to show a picture, "
+                 "use ![text](images/…).")
+    elif not website:
+        problems.error(
+            f"the relative link '{address}' needs the brochure's web address", where,
+            field=field, hint="Write the full address (https://…), or set "
+                              "metadata.website in the edition file.")
 
 
 def resolve_inside(folder: Path, reference: str) -> tuple[Path | None, str | None]:

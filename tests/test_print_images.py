@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PIL import Image
-from test_bad_content import build_fails, edit
+from test_bad_content import build_fails, edit, run
 
 from brochure.build import build
 from brochure.inspect import inspect_pdf
@@ -31,10 +31,24 @@ def test_a_raster_image_is_converted_to_cmyk_and_a_soft_one_is_a_warning(content
     assert f"page {photo.page}" in warning.message and "it may print soft" in warning.message
 
 
-def test_an_image_under_150_ppi_fails_a_strict_print_build(content):
+def test_an_image_under_150_ppi_fails_the_print_build_as_inspect_would(content):
     with_photo(content, 500)  # about 56 ppi
     build_fails(content, r"images/photo\.png: image .* is \d+ ppi .* print pixelated",
-                options=("--lang", "en", "--edition", "print", "--strict"))
+                options=("--lang", "en", "--edition", "print"))
+
+
+def test_build_and_inspect_give_one_verdict_on_a_soft_image(content):
+    with_photo(content, 2000)  # about 225 ppi: a warning for both
+    out = content.parent / "out"
+    built = run("build", str(content), "--out", str(out), "--lang", "en",
+                "--edition", "print", "--jobs", "1")
+    assert built.exit_code == 0, built.output
+    pdf = out / "gwangju-city_print_en.pdf"
+    [row] = [line for line in built.output.splitlines() if line.startswith(str(pdf))]
+    assert row.split()[-1] == "1"  # the summary table counts the preflight's warning
+    inspected = run("inspect", str(pdf), "--as", "print")
+    assert inspected.exit_code == 0
+    assert "Ready for print: yes, with warnings (0 error(s), 1 warning(s))" in inspected.output
 
 
 def test_the_screen_edition_keeps_the_image_in_rgb_downsampled_to_150_ppi(content):
