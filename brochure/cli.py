@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -199,7 +200,7 @@ def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
@@ -263,8 +264,8 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
     click.echo(format_report(report))
     if use is None:
         return
-    findings = check_claims(report, use,
-                            **({"bleed_mm": bleed_mm} if bleed_mm is not None else {}))
+    findings = (check_claims(report, use) if bleed_mm is None
+                else check_claims(report, use, bleed_mm=bleed_mm))
     errors = sum(1 for finding in findings if finding.severity == "error")
     click.echo(f"\nReady for {use}: " + ("yes" if not findings else
                f"{'no' if errors else 'yes, with warnings'} "

@@ -182,7 +182,7 @@ def _number(value: float) -> str:
 def _copy_document_info(source: pikepdf.Pdf, target: pikepdf.Pdf) -> None:
     """Keep the title, author and language, so the printer's file says what it is,
     and a print edition's output intent (its CMYK profile) and PDF/X metadata."""
-    target.docinfo = target.copy_foreign(source.docinfo)
+    target.docinfo = target.copy_foreign(source.docinfo)  # type: ignore[assignment]
     if Name.Lang in source.Root:
         target.Root.Lang = source.Root.Lang
     for key in (Name.OutputIntents, Name.Metadata):

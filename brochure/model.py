@@ -43,6 +43,7 @@ class Metadata(Model):
 
 
 EditionKind = Literal["screen", "print", "archive"]
+DEFAULT_EDITIONS: tuple[EditionKind, ...] = ("screen", "print")
 
 
 class Colour(Model):
@@ -84,7 +85,7 @@ class Edition(Model):
     cover_image: str | None = None
     sections: list[SectionPlan] = Field(min_length=1)
     highlights: list[Id] = Field(default_factory=list)
-    editions: list[EditionKind] = Field(default_factory=lambda: ["screen", "print"],
+    editions: list[EditionKind] = Field(default_factory=lambda: list(DEFAULT_EDITIONS),
                                         min_length=1)
     print: PrintSettings = Field(default_factory=PrintSettings)
     palette: dict[str, Colour] = Field(default_factory=dict)

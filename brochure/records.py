@@ -29,7 +29,7 @@ def digest(data: bytes) -> str:
 def file_digests(folder: Path, skip: Iterable[str] = ()) -> dict[str, str]:
     """The digest of every file under ``folder``, by relative name."""
     skipped = tuple(skip)
-    result = {}
+    result: dict[str, str] = {}
     if not folder.is_dir():
         return result
     for path in sorted(folder.rglob("*")):

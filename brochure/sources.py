@@ -128,7 +128,8 @@ def _to_python(node: yaml.Node, path: KeyPath, source: Source,
             if key in result:
                 problems.error(f"'{key}' is given twice", where,
                                hint="Keep one of them and delete the other.")
-            source.key_positions[key_path] = (where.line, where.column)
+            source.key_positions[key_path] = (key_node.start_mark.line + 1,
+                                              key_node.start_mark.column + 1)
             result[key] = _to_python(value_node, key_path, source, loader, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
