@@ -8,6 +8,7 @@ was.
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -285,6 +286,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     records = BuildRecords(out_dir)
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
+    _check_output_folder(out_dir, stale, report.problems)
 
     rendered = []
     for edition, outcome in zip(stale, _render_all(stale, jobs, progress), strict=True):
@@ -316,6 +318,15 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
             built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
             saddle_stitch(built.path, built.sheets, right_to_left=edition.direction == "rtl")
     return report
+
+
+def _check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems) -> None:
+    """Stop before rendering when the PDFs could not be written anyway."""
+    from .write import check_writable, describe_os_error
+
+    if stale and (failure := check_writable(out_dir)) is not None:
+        problems.error(describe_os_error(failure))
+        problems.raise_if_errors()
 
 
 def _accept(edition: Edition, outcome: Any, problems: Problems):
@@ -437,13 +448,33 @@ def _render_all(editions: list[Edition], jobs: int | None,
         groups = {str(index): [index] for index in range(len(editions))}
     tasks = sorted(groups.values(),
                    key=lambda group: -sum(editions[i].expected_cost for i in group))
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
+                               initializer=_leave_ctrl_c_to_the_parent)
+    try:
         futures = {pool.submit(_render_group, [editions[i] for i in group]): group
                    for group in tasks}
         for future in as_completed(futures):
             for index, outcome in zip(futures[future], future.result(), strict=True):
                 done(index, outcome)
+    except BaseException:
+        # Ctrl-C or a failure: do not wait for the renders still running.
+        _stop_now(pool)
+        raise
+    pool.shutdown()
     return outcomes
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    workers = list((pool._processes or {}).values())  # no public way to stop them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=1)
 
 
 def _render_group(editions: list[Edition]) -> list[Any]:

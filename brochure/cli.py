@@ -24,7 +24,25 @@ STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command ends in one plain line, never a traceback: an error of the
+    operating system (permissions, a full disk, a missing folder) names the path
+    and what to do; Ctrl-C says that no file was left half-written."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from .write import describe_os_error
+
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            click.echo(f"Error: {describe_os_error(exc)}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Stopped (Ctrl-C); no file was left half-written.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brochure")
 def main() -> None:
     """Turn YAML content into print-ready, multilingual PDF brochures.

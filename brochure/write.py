@@ -8,9 +8,47 @@ complete file or none, never a truncated one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+# What to do about an operating-system error, by its errno.
+_WHAT_TO_DO = {
+    errno.EACCES: "check the folder's permissions, or write somewhere else (--out)",
+    errno.EPERM: "check the folder's permissions, or write somewhere else (--out)",
+    errno.EROFS: "the disk is read-only: write somewhere else (--out)",
+    errno.ENOSPC: "the disk is full: free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
+    errno.ENOTDIR: "a part of this path is a file, not a folder: choose another folder",
+    errno.EISDIR: "this is a folder, not a file: give a file's name",
+    errno.ENOENT: "check the name: it does not exist",
+    errno.EEXIST: "a file of this name is in the way: move it, or choose another name",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an operating-system error: the path, what happened, what to do."""
+    path = exc.filename or "a file"
+    reason = exc.strerror or str(exc)
+    advice = _WHAT_TO_DO.get(exc.errno or 0, "check the path and try again")
+    return f"{path}: {reason.lower() if reason else 'cannot be used'}; {advice}."
+
+
+def check_writable(folder: Path) -> OSError | None:
+    """Why PDFs cannot be written into ``folder`` (made if missing), or None.
+
+    Asked before rendering, so that a wrong --out costs no rendering time.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(folder)
+        return exc
+    return None
 
 
 def write_atomically(target: Path, data: bytes) -> None:

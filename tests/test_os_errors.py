@@ -1,0 +1,54 @@
+"""Errors of the operating system and Ctrl-C: one plain line, never a traceback,
+never a half-written PDF."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from test_bad_content import run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_an_output_folder_under_a_file_is_refused_before_rendering(content):
+    blocker = content.parent / "not-a-folder"
+    blocker.write_text("a file where a folder should be\n")
+    started = time.perf_counter()
+    result = run("build", str(content), "--out", str(blocker / "out"), "--lang", "en")
+    assert time.perf_counter() - started < 3  # no edition was rendered
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line, summary] = result.output.strip().splitlines()
+    assert "not-a-folder/out: not a directory; a part of this path is a file" in line
+    assert summary.startswith("Nothing was written")
+
+
+def test_a_vanished_content_file_is_one_line_naming_it(tmp_path):
+    result = run("inspect", str(tmp_path / "missing.pdf"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "missing.pdf" in result.output
+
+
+def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(content):
+    out = content.parent / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "brochure", "build", str(content), "--out", str(out),
+         "--jobs", "2", "--force"],
+        cwd=content.parent, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    time.sleep(4)  # well into rendering: the sample takes longer than this
+    assert build.poll() is None, build.communicate()
+    os.killpg(build.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+    started = time.perf_counter()
+    _, errors = build.communicate(timeout=10)
+    assert time.perf_counter() - started < 2
+    assert build.returncode == 130
+    assert errors.strip().splitlines()[-1] == "Stopped (Ctrl-C); no file was left half-written."
+    assert "Traceback" not in errors
+    assert not list(out.glob("*.pdf")) and not list(out.glob("*.part"))
