@@ -131,7 +131,7 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     try:
         problems = run_check(content_dir, list(languages) or None, strict, final=final)
     except BrochureError as exc:
-        _fail(exc)
+        _fail(exc, outcome="Not ready to build")
     _show_warnings(problems)
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
 
@@ -202,7 +202,7 @@ def _show_warnings(problems: Problems) -> None:
         click.echo(str(problem), err=True)
 
 
-def _fail(exc: BrochureError) -> None:
+def _fail(exc: BrochureError, outcome: str = "Nothing was written") -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
     errors = sum(1 for p in exc.problems if p.severity == "error")
@@ -210,7 +210,7 @@ def _fail(exc: BrochureError) -> None:
     summary = f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
     if exc.strict and warnings:
         summary += " (--strict counts warnings as errors)"
-    click.echo(f"Nothing was written: {summary}.", err=True)
+    click.echo(f"{outcome}: {summary}.", err=True)
     sys.exit(1)
 
 

@@ -16,6 +16,12 @@ PALETTE_FILE = "palette.yaml"
 # A freely redistributable CMYK profile from Debian's libgs-common package,
 # used for print editions unless the brochure names its print shop's own.
 DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+# Limits that keep a mistaken or hostile file from stalling a build: far above
+# what a brochure needs (the sample's largest text file is 16 KB, its longest
+# field 1,200 characters).
+MAX_YAML_BYTES = 1_000_000
+MAX_FIELD_CHARACTERS = 20_000
+MAX_YAML_VALUES = 100_000  # counted with repeats: YAML aliases can multiply them
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
 
 

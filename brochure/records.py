@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,32 @@ def digest(data: bytes) -> str:
 
 
 def file_digests(folder: Path, skip: Iterable[str] = ()) -> dict[str, str]:
-    """The digest of every file under ``folder``, by relative name."""
+    """The digest of every file under ``folder``, by relative name.
+
+    A symbolic link that leads out of the folder is never opened: the build
+    cannot use what it points to, and must not read it either.
+    """
     skipped = tuple(skip)
     result: dict[str, str] = {}
     if not folder.is_dir():
         return result
-    for path in sorted(folder.rglob("*")):
+    root = folder.resolve()
+    for path in _files_inside(folder):
         name = path.relative_to(folder).as_posix()
-        if path.is_file() and not name.startswith(skipped) and "/." not in f"/{name}":
-            result[name] = digest(path.read_bytes())
+        if not name.startswith(skipped) and "/." not in f"/{name}" and \
+                path.resolve().is_relative_to(root):
+            with path.open("rb") as stream:  # in chunks: a file may be large
+                result[name] = hashlib.file_digest(stream, "sha256").hexdigest()
     return result
+
+
+def _files_inside(folder: Path) -> list[Path]:
+    """Regular files under ``folder``, sorted, without entering linked folders."""
+    found = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found.extend(Path(top, name) for name in files)
+    return sorted(p for p in found if p.is_file())
 
 
 def stat_digests(paths: Iterable[Path]) -> dict[str, str]:

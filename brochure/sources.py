@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .defaults import MAX_FIELD_CHARACTERS, MAX_YAML_BYTES, MAX_YAML_VALUES
 from .problems import Location, Problems, relative_name
 
 KeyPath = tuple[str | int, ...]
@@ -71,6 +72,11 @@ def load_yaml(path: Path, problems: Problems) -> Source | None:
     """Read one YAML file; report a problem and return None when it cannot be read."""
     name = relative_name(path)
     try:
+        if (size := path.stat().st_size) > MAX_YAML_BYTES:
+            problems.error(f"this file is {size / 1e6:.1f} MB; a content file may be at "
+                           f"most {MAX_YAML_BYTES / 1e6:g} MB", Location(name),
+                           hint="Check that it is the right file; split long texts.")
+            return None
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.error("this file does not exist", Location(name),
@@ -90,6 +96,11 @@ def parse_yaml(text: str, path: Path, problems: Problems) -> Source | None:
     try:
         node = loader.get_single_node()
         source.data = {} if node is None else _to_python(node, (), source, loader, problems)
+    except _TooManyValues as exc:
+        problems.error(f"this file holds more than {MAX_YAML_VALUES:,} values once its "
+                       "repeats (YAML aliases, '*name') are expanded", exc.location,
+                       hint="Write the values out instead of repeating them with aliases.")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = Location(source.name, mark.line + 1, mark.column + 1) if mark else None
@@ -113,9 +124,18 @@ def _character_at(text: str, line: int, column: int) -> str:
     return lines[line][column:column + 1] if line < len(lines) else ""
 
 
+class _TooManyValues(Exception):
+    def __init__(self, location: Location):
+        self.location = location
+
+
 def _to_python(node: yaml.Node, path: KeyPath, source: Source,
                loader: Any, problems: Problems) -> Any:
     source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    # An alias is the same node met again, so a few lines can stand for billions
+    # of values ("billion laughs"): count every value met, repeats included.
+    if len(source.positions) > MAX_YAML_VALUES:
+        raise _TooManyValues(source.where(path))
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -135,4 +155,9 @@ def _to_python(node: yaml.Node, path: KeyPath, source: Source,
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*path, index), source, loader, problems)
                 for index, item in enumerate(node.value)]
+    if len(node.value) > MAX_FIELD_CHARACTERS:
+        problems.error(f"this text is {len(node.value):,} characters long; a field may "
+                       f"hold at most {MAX_FIELD_CHARACTERS:,}", source.where(path),
+                       field=field_name(path), hint="Shorten it, or split it over sections.")
+        return ""
     return loader.construct_object(node, deep=True)

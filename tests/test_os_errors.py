@@ -52,3 +52,18 @@ def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(con
     assert errors.strip().splitlines()[-1] == "Stopped (Ctrl-C); no file was left half-written."
     assert "Traceback" not in errors
     assert not list(out.glob("*.pdf")) and not list(out.glob("*.part"))
+
+
+def test_a_link_out_of_the_content_folder_is_never_opened(content):
+    sentinel = content.parent / "outside.txt"
+    sentinel.write_text("not the brochure's business\n")
+    (content / "images/outside.png").symlink_to(sentinel)
+    before = sentinel.stat().st_atime_ns
+    os.utime(sentinel, ns=(before - 10**9, sentinel.stat().st_mtime_ns))
+    touched = sentinel.stat().st_atime_ns
+    out = content.parent / "out"
+    assert run("build", str(content), "--out", str(out), "--lang", "en",
+               "--edition", "screen").exit_code == 0
+    assert sentinel.stat().st_atime_ns == touched  # never read
+    record = (out / ".brochure-build.json").read_text()
+    assert "outside.png" not in record
