@@ -243,3 +243,17 @@ def test_a_failed_build_leaves_the_previous_pdfs_unchanged(content):
     assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before
     assert not list(out.glob("*.part"))
 
+
+def test_a_broken_image_reached_only_by_a_stylesheet_is_reported_with_its_reason(content):
+    """Stylesheets are not searched for images; the renderer's own warning must
+    then say why the image failed, and --strict makes it fatal."""
+    (content / "images/empty.png").write_bytes(b"")
+    (content / "extra.css").write_text("h1 { background: url(images/empty.png) }\n",
+                                       encoding="utf-8")
+    edit(content / "edition.yaml", "stylesheets: []", "stylesheets: [extra.css]")
+    out = content.parent / "out"
+    result = run("build", str(content), "--out", str(out), "--jobs", "1", "--lang", "en",
+                 "--edition", "screen", "--strict")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"Failed to load image at '.*images/empty\.png': cannot identify image",
+                     result.output), result.output
