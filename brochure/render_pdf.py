@@ -70,16 +70,35 @@ class ConfinedFetcher(URLFetcher):
 
 @dataclass
 class _LogCatcher(logging.Handler):
+    """The renderer's warnings and errors, each with its reason.
+
+    WeasyPrint says why a resource failed only in a DEBUG record logged right
+    after the error ("Failed to render SVG image …"), or through an exception
+    whose text is empty ("Failed to load image at …: "): the reason is taken
+    from that exception's cause and added to the message."""
+
     records: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        logging.Handler.__init__(self, logging.WARNING)
+        logging.Handler.__init__(self, logging.DEBUG)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record.getMessage())
+        if record.levelno >= logging.WARNING:
+            self.records.append(record.getMessage())
+        elif record.exc_info and record.exc_info[1] and self.records:
+            self.records[-1] = _with_reason(self.records[-1], record.exc_info[1])
 
     def __hash__(self) -> int:
         return id(self)
+
+
+def _with_reason(message: str, exception: BaseException) -> str:
+    while not str(exception) and exception.__cause__ is not None:
+        exception = exception.__cause__
+    reason = str(exception) or type(exception).__name__
+    if reason in message:
+        return message
+    return f"{message.rstrip().removesuffix(':')}: {reason}"
 
 
 @dataclass
@@ -131,6 +150,8 @@ class Renderer:
         catcher = _LogCatcher()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(catcher)
+        level = logger.level
+        logger.setLevel(logging.DEBUG)  # the reasons come in DEBUG records
         options = dict(options or {})
         zoom = options.pop("zoom", 1)  # a scale for write_pdf, not a rendering option
         fetcher = ConfinedFetcher(roots, cmyk_profile)
@@ -147,6 +168,7 @@ class Renderer:
             data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
+            logger.setLevel(level)
         missing = [m for m in catcher.records if ".notdef glyph" in m]
         others = [m for m in catcher.records if m not in missing]
         return RenderedPdf(data, len(document.pages), others, missing)

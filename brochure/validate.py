@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from . import colour, defaults, markup
+from . import colour, defaults, images, markup
 from .model import MARKDOWN_FIELDS, PLACEHOLDER, Colour, Edition, Fact, Text
 from .problems import Location, Problems, relative_name
 from .sources import KeyPath, Source, field_name, load_yaml
@@ -417,6 +417,9 @@ def _check_image(folder: Path, reference: str, where: Location, field: str,
     elif path.suffix.lower() not in defaults.IMAGE_SUFFIXES:
         problems.error(f"'{reference}' is not an image this tool can place", where,
                        field=field, hint="Use SVG, PNG, JPEG, WebP or GIF.")
+    elif (unusable := images.check_image(path, folder)) is not None:
+        problems.error(f"the image '{reference}' cannot be used: {unusable.reason}", where,
+                       field=field, hint=unusable.hint)
 
 
 def _check_template(edition: Edition, source: Source, template_dirs: list[Path],
