@@ -23,7 +23,14 @@ from .editions import EditionKind, css_colour, kind_named, palette_css, print_cs
 from .glyphs import check_glyphs
 from .localise import localise
 from .problems import Location, Problems, relative_name
-from .records import BuildRecords, digest, file_digests, fingerprint, stat_digests
+from .records import (
+    BuildRecords,
+    digest,
+    file_digests,
+    files_inside,
+    fingerprint,
+    stat_digests,
+)
 from .render_html import render_html
 from .translations import LanguageStatus, project_status
 from .validate import Project, load_project
@@ -363,13 +370,16 @@ def _accept(edition: Edition, outcome: Any, problems: Problems):
 
 def _image_file(folder: Path, size: tuple[int, int]) -> str:
     """The brochure's raster image of that size in pixels, as the user names it."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    for path in sorted(folder.rglob("*")):
+    for path in files_inside(folder):
         if path.suffix.lower() in defaults.IMAGE_SUFFIXES - {".svg"}:
-            with Image.open(path) as image:
-                if image.size == size:
-                    return path.relative_to(folder).as_posix()
+            try:
+                with Image.open(path) as image:
+                    if image.size == size:
+                        return path.relative_to(folder).as_posix()
+            except (OSError, UnidentifiedImageError):
+                continue  # a file the content does not use: checked images are fine
     return "an image"
 
 

@@ -37,23 +37,23 @@ def file_digests(folder: Path, skip: Iterable[str] = ()) -> dict[str, str]:
     result: dict[str, str] = {}
     if not folder.is_dir():
         return result
-    root = folder.resolve()
-    for path in _files_inside(folder):
+    for path in files_inside(folder):
         name = path.relative_to(folder).as_posix()
-        if not name.startswith(skipped) and "/." not in f"/{name}" and \
-                path.resolve().is_relative_to(root):
+        if not name.startswith(skipped) and "/." not in f"/{name}":
             with path.open("rb") as stream:  # in chunks: a file may be large
                 result[name] = hashlib.file_digest(stream, "sha256").hexdigest()
     return result
 
 
-def _files_inside(folder: Path) -> list[Path]:
-    """Regular files under ``folder``, sorted, without entering linked folders."""
+def files_inside(folder: Path) -> list[Path]:
+    """Regular files under ``folder``, sorted, never leaving it: linked folders
+    are not entered, and links to files outside are left out."""
+    root = folder.resolve()
     found = []
     for top, folders, files in os.walk(folder, followlinks=False):
         folders[:] = [f for f in folders if not f.startswith(".")]
         found.extend(Path(top, name) for name in files)
-    return sorted(p for p in found if p.is_file())
+    return sorted(p for p in found if p.is_file() and p.resolve().is_relative_to(root))
 
 
 def stat_digests(paths: Iterable[Path]) -> dict[str, str]:
