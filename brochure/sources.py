@@ -47,6 +47,9 @@ class Source:
     data: Any
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    # Plain values that YAML read as something else than text, as they were
+    # typed: 0626132321 (an octal number to YAML), no, 1:30, 2025-05-18.
+    typed: dict[KeyPath, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -160,4 +163,7 @@ def _to_python(node: yaml.Node, path: KeyPath, source: Source,
                        f"hold at most {MAX_FIELD_CHARACTERS:,}", source.where(path),
                        field=field_name(path), hint="Shorten it, or split it over sections.")
         return ""
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if not isinstance(value, str) and not node.style:  # plain, not quoted
+        source.typed[path] = node.value
+    return value

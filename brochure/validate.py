@@ -154,7 +154,7 @@ def report_validation_error(exc: ValidationError, cls: type[BaseModel], source: 
                            source.where(path, key=True), field=field_name(path[:-1]) or None,
                            hint=_did_you_mean(str(path[-1]), known))
         elif kind in ("string_type", "str_type"):
-            problems.error(f"should be text, not {_describe(error['input'])}",
+            problems.error(f"should be text, not {_describe(error['input'], source, path)}",
                            source.where(path), field=field_name(path),
                            hint='Put the value in double quotes: "…".')
         elif kind == "value_error":
@@ -169,7 +169,11 @@ def report_validation_error(exc: ValidationError, cls: type[BaseModel], source: 
                            field=field_name(path) or None)
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, source: Source | None = None, path: KeyPath = ()) -> str:
+    """What YAML made of a value; as typed too, when that looks different."""
+    typed = source.typed.get(path) if source else None
+    if typed is not None and typed != str(value) and not isinstance(value, dict | list):
+        return f"{typed}, which YAML reads as {_describe(value)}"
     if isinstance(value, bool):
         return "yes/no"
     if isinstance(value, int | float):
@@ -222,11 +226,35 @@ def _languages_to_build(edition: Edition, source: Source, requested: list[str] |
         return list(edition.languages)
     for code in requested:
         if code not in edition.languages:
+            # A mistake on the command line: blamed on the option, not the file.
+            suggestion = suggest_language(code, edition.languages)
             problems.error(
-                f"'{code}' is not one of this brochure's languages",
-                source.where(("languages",)),
-                hint=f"Choose from {', '.join(edition.languages)}, or add it to 'languages'.")
+                f"--lang {code}: not one of this brochure's languages "
+                f"({', '.join(edition.languages)})",
+                hint=f"Did you mean --lang {suggestion}?" if suggestion else
+                     f"Or add it to 'languages' in {source.name}.")
     return [code for code in requested if code in edition.languages]
+
+
+# Country codes and other near misses people type for a language code.
+_LANGUAGE_MISTAKES = {
+    "kr": "ko", "kor": "ko", "jp": "ja", "jpn": "ja", "cn": "zh-Hans", "zh": "zh-Hans",
+    "zh-cn": "zh-Hans", "tw": "zh-Hant", "zh-tw": "zh-Hant", "hk": "zh-Hant",
+    "vn": "vi", "sa": "ar", "eg": "ar", "ir": "fa", "il": "he", "in": "hi", "ua": "uk",
+    "gr": "el", "dk": "da", "se": "sv", "cz": "cs", "br": "pt", "mx": "es", "us": "en",
+    "uk": "en", "gb": "en", "kz": "kk", "my": "ms", "ge": "ka", "am": "hy",
+}
+
+
+def suggest_language(code: str, languages: list[str]) -> str | None:
+    """The brochure's language a mistyped code most likely means, if any."""
+    lowered = code.lower().replace("_", "-")
+    by_lower = {language.lower(): language for language in languages}
+    for guess in (lowered, _LANGUAGE_MISTAKES.get(lowered, "").lower(), lowered[:2]):
+        if guess in by_lower:
+            return by_lower[guess]
+    close = difflib.get_close_matches(code, languages, n=1)
+    return close[0] if close else None
 
 
 def _typography(edition: Edition, source: Source, problems: Problems,
@@ -289,7 +317,8 @@ def _compare_shape(master: Any, translated: Any, path: KeyPath, source: Source,
             else:
                 _compare_shape(master[key], value, (*path, key), source, problems)
     elif not isinstance(translated, str):
-        problems.error(f"should be text, not {_describe(translated)}", source.where(path),
+        problems.error(f"should be text, not {_describe(translated, source, path)}",
+                       source.where(path),
                        field=field_name(path), hint='Put the value in double quotes: "…".')
 
 

@@ -1,0 +1,34 @@
+"""Messages a person understands: the option is blamed for an option's mistake,
+and YAML's surprises are shown as they were typed."""
+
+from __future__ import annotations
+
+import pytest
+from test_bad_content import edit, line_of, run
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("kr", "ko"), ("jp", "ja"), ("cn", "zh-Hans"),
+                                              ("KO", "ko"), ("zh-tw", "zh-Hant")])
+def test_a_mistyped_language_option_is_blamed_on_the_option_with_a_suggestion(typed, meant):
+    result = run("check", "--lang", typed)
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"--lang {typed}: not one of this brochure's languages (en, ko,")
+    assert first.endswith(f"Did you mean --lang {meant}?")
+    assert "edition.yaml" not in first
+
+
+@pytest.mark.parametrize(("typed", "read_as"), [
+    ("0626132321", "the number 106476753"),   # YAML 1.1: a leading zero is octal
+    ("no", "yes/no"),
+    ("1:30", "the number 90"),                 # YAML 1.1: base 60
+])
+def test_a_value_yaml_reads_as_something_else_is_shown_as_typed(content, typed, read_as):
+    line = line_of(content / "edition.yaml", "  phone:")
+    text = (content / "edition.yaml").read_text(encoding="utf-8")
+    phone_line = text.splitlines()[line - 1]
+    edit(content / "edition.yaml", phone_line, f"  phone: {typed}")
+    result = run("check", str(content))
+    assert result.exit_code == 1
+    assert (f"content/edition.yaml:{line}:10: metadata.phone: should be text, not {typed}, "
+            f"which YAML reads as {read_as}. Put the value in double quotes") in result.output
