@@ -21,6 +21,7 @@ from typing import Any
 from . import __version__, defaults, fonts
 from .editions import EditionKind, css_colour, kind_named, palette_css, print_css, qr_code
 from .glyphs import check_glyphs
+from .layout import describe
 from .localise import localise
 from .problems import Location, Problems, relative_name
 from .records import (
@@ -32,6 +33,7 @@ from .records import (
     stat_digests,
 )
 from .render_html import render_html
+from .sources import Source
 from .translations import LanguageStatus, project_status
 from .validate import Project, load_project
 
@@ -56,6 +58,7 @@ class Edition:
     direction: str = "ltr"
     script: str = "Latn"
     warnings: int = 0
+    text: Source | None = None      # the language's text file, to locate layout problems
 
     @property
     def expected_cost(self) -> float:
@@ -207,7 +210,8 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
                 "options": options, "fonts": stat_digests(fonts.font_files(families)),
                 "profile": digest(profile.read_bytes()) if profile else None},
         cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0,
-        direction=typography.direction, script=typography.script)
+        direction=typography.direction, script=typography.script,
+        text=project.texts[language])
 
 
 def _report_stale(project: Project, status: LanguageStatus | None, found: Problems) -> None:
@@ -300,6 +304,10 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         pdf = _accept(edition, outcome, report.problems)
         if pdf is not None:
             rendered.append((edition, *pdf))
+    pages = {e.output: int(records.entry(e.output).get("pages", 0))
+             for e in editions if e not in stale}
+    pages.update({e.output: pdf.pages for e, pdf, *_ in rendered})
+    _compare_page_counts(editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
 
     from .write import write_atomically
@@ -365,7 +373,40 @@ def _accept(edition: Edition, outcome: Any, problems: Problems):
             report(f"the {edition.kind} edition fails its check: {finding.message}", where,
                    hint=f"Run 'brochure inspect {relative_name(edition.output)} --as "
                         f"{edition.kind}' on a test build to see the whole report.")
+    for finding in pdf.layout:
+        message, hint = describe(finding, f"{edition.kind} edition ({edition.page_format})")
+        problems.error(message, _field_location(edition, finding.field, where),
+                       field=finding.field, hint=hint)
     return pdf, seconds, len(problems.warnings) - before
+
+
+def _field_location(edition: Edition, field_id: str | None, fallback: Location) -> Location:
+    """Where a text field is written: its line in the language's text file."""
+    if edition.text is None:
+        return fallback
+    if field_id is None:
+        return Location(edition.text.name)
+    return edition.text.where(tuple(field_id.split(".")))
+
+
+def _compare_page_counts(editions: list[Edition], pages: dict[Path, int],
+                         problems: Problems) -> None:
+    """The editions of one language and format must have the same pages, so
+    that the contents page and every page reference agree between them."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for edition in editions:
+        count = pages.get(edition.output)
+        if count:
+            counts.setdefault((edition.language, edition.page_format), {})[edition.kind] = count
+    for (language, page_format), by_kind in counts.items():
+        if len(set(by_kind.values())) > 1:
+            text = next(e.text for e in editions if e.language == language)
+            listed = ", ".join(f"{kind} {count}" for kind, count in by_kind.items())
+            problems.error(
+                f"the editions in {page_format} have different page counts ({listed})",
+                Location(text.name) if text else None,
+                hint="The layout gate's other messages for this language say what does not "
+                     "fit; fix them and the editions agree again.")
 
 
 def _image_file(folder: Path, size: tuple[int, int]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import traceback
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["markdown"] = _markdown
+    env.filters["ens"] = ens
     return env
 
 
@@ -39,6 +41,19 @@ def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
 def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
     """``{{ text | markdown }}``: relative links go to the brochure's website."""
     return Markup(markup.render(text, (context.get("contact") or {}).get("website")))
+
+
+def ens(text: str) -> int:
+    """How long a text runs, in ens (half an em), so that a template can choose
+    a type size by length in any script: a Han, kana or Hangul character is as
+    wide as two Latin letters, a combining mark (Thai vowels and tones) takes
+    no room of its own."""
+    width = 0
+    for character in str(text):
+        if unicodedata.combining(character) or unicodedata.category(character) == "Mn":
+            continue
+        width += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+    return width
 
 
 def render_html(template_name: str, template_dirs: list[Path], context: dict[str, Any],

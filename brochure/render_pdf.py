@@ -4,7 +4,8 @@ imports it.
 Every file the renderer asks for goes through ``ConfinedFetcher``: only
 ``file:`` paths inside the allowed folders (the content folder, templates,
 styles) and ``data:`` are served; web addresses and anything else are refused.
-Warnings the renderer logs are caught; a missing glyph is an error.
+Warnings the renderer logs are caught; a missing glyph is an error. The laid-out
+pages go through the layout gate (``layout.check_layout``) before they are written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from . import colour
 from .defaults import IMAGE_SUFFIXES
+from .layout import Finding, check_layout
 
 VERSION = weasyprint.__version__
 
@@ -108,6 +110,7 @@ class RenderedPdf:
     warnings: list[str]
     missing_glyphs: list[str]
     findings: list = field(default_factory=list)  # preflight findings (build.py)
+    layout: list[Finding] = field(default_factory=list)  # what does not fit (layout.py)
 
 
 class Renderer:
@@ -171,4 +174,5 @@ class Renderer:
             logger.setLevel(level)
         missing = [m for m in catcher.records if ".notdef glyph" in m]
         others = [m for m in catcher.records if m not in missing]
-        return RenderedPdf(data, len(document.pages), others, missing)
+        layout = check_layout((page._page_box for page in document.pages), scale=zoom)
+        return RenderedPdf(data, len(document.pages), others, missing, layout=layout)

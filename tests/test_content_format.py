@@ -68,7 +68,7 @@ def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(conten
     (content / "templates").mkdir()
     original = (project_templates() / "brochure.html").read_text(encoding="utf-8")
     (content / "templates/brochure.html").write_text(
-        original.replace('<section class="cover">', '<section class="cover own-template">'),
+        original.replace('<section class="cover"', '<section class="cover own-template"'),
         encoding="utf-8")
     (content / "extra.css").write_text(".cover h1 { color: red; }", encoding="utf-8")
     edit(content / "edition.yaml", "stylesheets: []", "stylesheets: [extra.css]")
