@@ -146,13 +146,11 @@ def _to_python(node: yaml.Node, path: KeyPath, source: Source,
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = str(key)
             key_path = (*path, key)
-            where = Location(source.name, key_node.start_mark.line + 1,
-                             key_node.start_mark.column + 1)
-            if key in result:
-                problems.error(f"'{key}' is given twice", where,
-                               hint="Keep one of them and delete the other.")
             source.key_positions[key_path] = (key_node.start_mark.line + 1,
                                               key_node.start_mark.column + 1)
+            if key in result:
+                problems.error(f"'{key}' is given twice", source.where(key_path, key=True),
+                               hint="Keep one of them and delete the other.")
             result[key] = _to_python(value_node, key_path, source, loader, problems)
         return result
     if isinstance(node, yaml.SequenceNode):

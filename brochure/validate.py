@@ -386,7 +386,7 @@ def _check_files(folder: Path, edition: Edition, edition_source: Source,
                          f"sections[{index + 1}].image", problems)
     for source in texts.values():
         for path, text in text_fields(source.data):
-            if path[-1] not in MARKDOWN_FIELDS:
+            if not path or path[-1] not in MARKDOWN_FIELDS:
                 continue
             for kind, address in markup.references(text):
                 where, field = source.where(path), field_name(path)
