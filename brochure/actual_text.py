@@ -85,7 +85,7 @@ def spans(clusters: list[Cluster]) -> list[_Span]:
     """The spans to mark, marked neighbours in one run joined."""
     result: list[_Span] = []
     position = 0
-    for cluster, marked in zip(clusters, _marked(clusters)):
+    for cluster, marked in zip(clusters, _marked(clusters), strict=True):
         end = position + len(cluster.glyphs)
         if marked and cluster.glyphs:
             last = result[-1] if result else None
@@ -100,7 +100,8 @@ def spans(clusters: list[Cluster]) -> list[_Span]:
 
 def begin_span(text: str) -> bytes:
     """The operator opening a span; the text as a UTF-16BE PDF text string."""
-    return b"/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">>> BDC"
+    utf16 = text.encode("utf-16-be").hex().upper().encode()
+    return b"/Span <</ActualText <FEFF" + utf16 + b">>> BDC"
 
 
 # The items of a TJ array as the renderer writes them: hex glyph strings
