@@ -11,16 +11,20 @@ pages go through the layout gate (``layout.check_layout``) before they are writt
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.draw import text as weasyprint_text
+from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import colour
+from . import actual_text, colour
 from .defaults import IMAGE_SUFFIXES
 from .layout import Finding, check_layout
 
@@ -168,7 +172,8 @@ class Renderer:
                 font_config=self.font_config, color_profiles=colour_profiles,
                 stylesheets=[css for css, _ in parsed], **options,
             )
-            data = document.write_pdf(zoom=zoom, **options)
+            with _text_reads_as_written():
+                data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
             logger.setLevel(level)
@@ -176,3 +181,68 @@ class Renderer:
         others = [m for m in catcher.records if m not in missing]
         layout = check_layout((page._page_box for page in document.pages), scale=zoom)
         return RenderedPdf(data, len(document.pages), others, missing, layout=layout)
+
+
+# Text that reads back as written (see actual_text): WeasyPrint draws each line
+# of text in weasyprint.draw.text.draw_first_line, from Pango's glyph clusters,
+# and maps each glyph id to the text of the first cluster it met. While a PDF
+# is written, a wrapper marks the clusters that this map would misread.
+
+
+@contextmanager
+def _text_reads_as_written() -> Iterator[None]:
+    original = weasyprint_text.draw_first_line
+
+    def draw_first_line(stream, textbox, *args, **kwargs):
+        start = len(stream.stream)
+        emojis = original(stream, textbox, *args, **kwargs)
+        ops = stream.stream[start:]
+        if any(op.endswith(b"] TJ") for op in ops if isinstance(op, bytes)):
+            line, _ = textbox.pango_layout.get_first_line()  # the line just drawn
+            clusters = list(_drawn_clusters(stream, line, textbox.pango_layout.text))
+            stream.stream[start:] = actual_text.mark(ops, clusters)
+        return emojis
+
+    weasyprint_text.draw_first_line = draw_first_line  # also used for SVG text
+    try:
+        yield
+    finally:
+        weasyprint_text.draw_first_line = original
+
+
+def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:
+    """The glyph clusters of a Pango line, in drawing order, with the text each
+    stands for and the text the PDF font's ToUnicode map gives for it."""
+    utf8 = text.encode()
+    run, number = line.runs[0], 0
+    while run != ffi.NULL:
+        item, run = run.data, run.next
+        font, _ = stream.add_font(item.item.analysis.font)  # the font just used
+        rtl = bool(item.item.analysis.level % 2)
+        glyphs = item.glyphs
+        starts = [glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)]
+        bounds = sorted(set(starts)) + [item.item.length]
+        i = 0
+        while i < len(starts):
+            j = i
+            while j < len(starts) and starts[j] == starts[i]:
+                j += 1
+            ids = [_glyph_id(font, glyphs.glyphs[k].glyph) for k in range(i, j)]
+            ids = [g for g in ids if g is not None]
+            raised = any(glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
+            start = item.item.offset + starts[i]
+            end = item.item.offset + bounds[bounds.index(starts[i]) + 1]
+            reads_as = [font.to_unicode.get(g, "") for g in (ids[::-1] if rtl else ids)]
+            yield actual_text.Cluster(tuple(ids), 2 if font.bitmap else 4,
+                                      utf8[start:end].decode(), reads_as, number, rtl, raised)
+            i = j
+        number += 1
+
+
+def _glyph_id(font, glyph: int) -> int | None:
+    """The glyph id written into the PDF for a Pango glyph; None if none is."""
+    if glyph == pango.PANGO_GLYPH_EMPTY:
+        return None
+    if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:  # drawn as .notdef under a spare id
+        return font.missing.get(glyph - pango.PANGO_GLYPH_UNKNOWN_FLAG)
+    return glyph

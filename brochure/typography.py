@@ -36,6 +36,7 @@ SCRIPT_FONTS: dict[str, FontStack] = {
     "Arab": FontStack(("Noto Naskh Arabic",), ("Noto Sans Arabic",)),
     "Hebr": FontStack(("Noto Serif Hebrew",), ("Noto Sans Hebrew",)),
     "Thai": FontStack(("Noto Serif Thai",), ("Noto Sans Thai",)),
+    "Deva": FontStack(("Noto Serif Devanagari",), ("Noto Sans Devanagari",)),
 }
 
 # The digits of CLDR numbering systems that are not Latin (from CLDR's
