@@ -25,7 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import actual_text, colour
-from .defaults import IMAGE_SUFFIXES
+from .defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from .layout import Finding, check_layout
 
 VERSION = weasyprint.__version__
@@ -35,9 +35,24 @@ class RefusedResource(FatalURLFetchingError):
     """The document asked for a file outside the allowed folders, or the web."""
 
 
+class ConvertedImage(URLFetcherResponse):
+    """An image the fetcher converted, handed to the renderer as bytes only.
+
+    WeasyPrint 70 reads ``response.path`` (derived from a ``file:`` URL) and,
+    when that file exists, embeds the *original file* at write time
+    (``images.RasterImage.cache_image_data`` keeps a ``LazyLocalImage``),
+    under the converted image's colour space and filter: a PNG labelled
+    ``/DCTDecode``, an RGB JPEG declared ``/DeviceCMYK``. Without a path it
+    keeps the bytes given here.
+    """
+
+    path = None  # shadows URLFetcherResponse.path: no file to read again
+
+
 class ConfinedFetcher(URLFetcher):
-    """Serves only local files inside ``roots``; for a print edition
-    (``cmyk_profile`` given) it hands out images converted to CMYK."""
+    """Serves only local files inside ``roots``. For a print edition
+    (``cmyk_profile`` given) it hands out images converted to CMYK; for the
+    others, raster images that are not plain sRGB converted to sRGB."""
 
     def __init__(self, roots: list[Path], cmyk_profile: Path | None = None):
         super().__init__(allowed_protocols={"file", "data"}, timeout=5)
@@ -55,23 +70,43 @@ class ConfinedFetcher(URLFetcher):
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedResource(f"'{url}' is outside the brochure's folders")
         response = super().fetch(path.as_uri(), headers)
-        if self.cmyk_profile and path.suffix.lower() in IMAGE_SUFFIXES:
-            return self._in_cmyk(response, path)
+        suffix = path.suffix.lower()
+        if suffix not in IMAGE_SUFFIXES:
+            return response
+        if self.cmyk_profile:
+            return self._in_cmyk(response, suffix == ".svg")
+        if suffix != ".svg":
+            return self._in_srgb(response)
         return response
 
-    def _in_cmyk(self, response: URLFetcherResponse, path: Path) -> URLFetcherResponse:
+    def _in_cmyk(self, response: URLFetcherResponse, svg: bool) -> URLFetcherResponse:
         data = response.read()
         response.close()
         assert self.cmyk_profile is not None
-        if path.suffix.lower() == ".svg":
-            data = colour.svg_to_cmyk(data, self.cmyk_profile)
-            content_type = "image/svg+xml"
-        else:
-            data = colour.image_to_cmyk(data, self.cmyk_profile)
-            content_type = "image/jpeg"
-        headers = Message()
-        headers["Content-Type"] = content_type
-        return URLFetcherResponse(response.url, body=data, headers=headers)
+        if svg:
+            return _converted(response.url, colour.svg_to_cmyk(data, self.cmyk_profile),
+                              "image/svg+xml")
+        return _converted(response.url, colour.image_to_cmyk(data, self.cmyk_profile),
+                          "image/jpeg")
+
+    def _in_srgb(self, response: URLFetcherResponse) -> URLFetcherResponse:
+        data = response.read()
+        response.close()
+        # An untagged CMYK image is taken to be in the default press profile.
+        converted = colour.image_to_srgb(data, DEFAULT_CMYK_PROFILE)
+        if converted is None:
+            # The file as it is: the renderer may read it again from disk, harmlessly.
+            return _converted(response.url, data, response.content_type, keep_path=True)
+        mime = "image/png" if converted.startswith(b"\x89PNG") else "image/jpeg"
+        return _converted(response.url, converted, mime)
+
+
+def _converted(url: str, data: bytes, mime_type: str,
+               keep_path: bool = False) -> URLFetcherResponse:
+    headers = Message()
+    headers["Content-Type"] = mime_type
+    kind = URLFetcherResponse if keep_path else ConvertedImage
+    return kind(url, body=data, headers=headers)
 
 
 @dataclass

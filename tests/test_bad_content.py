@@ -73,8 +73,8 @@ def test_a_missing_field_is_named(content):
 
 
 def test_a_missing_image_is_named_with_its_field(content):
-    edit(content / "edition.yaml", "images/energy.svg", "images/energie.svg")
-    build_fails(content, r"content/edition\.yaml:\d+:\d+: sections\[4\]\.image: "
+    edit(content / "edition.yaml", "images/economy.svg", "images/energie.svg")
+    build_fails(content, r"content/edition\.yaml:\d+:\d+: sections\[2\]\.image: "
                          r"the image 'images/energie\.svg' does not exist")
 
 
@@ -130,7 +130,7 @@ def test_a_link_to_a_local_file_is_refused(content):
 
 
 def test_all_problems_in_all_files_are_reported_at_once(content):
-    edit(content / "edition.yaml", "images/energy.svg", "images/missing.svg")
+    edit(content / "edition.yaml", "images/economy.svg", "images/missing.svg")
     edit(content / "text/en.yaml", "{unesco-register}", "{unesco-registr}")
     edit(content / "text/ja.yaml", "title:", "titel:")
     output = build_fails(content, r"images/missing\.svg", r"\{unesco-registr\}",

@@ -71,7 +71,8 @@ def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(conten
         original.replace('<section class="cover"', '<section class="cover own-template"'),
         encoding="utf-8")
     (content / "extra.css").write_text(".cover h1 { color: red; }", encoding="utf-8")
-    edit(content / "edition.yaml", "stylesheets: []", "stylesheets: [extra.css]")
+    edit(content / "edition.yaml", "stylesheets: [photo.css]",
+         "stylesheets: [photo.css, extra.css]")
     [edition] = prepare(content, ["en"], content.parent / "out", False, Problems(), ["screen"])
     assert 'class="cover own-template"' in edition.html
     assert edition.stylesheets[-1] == (content / "extra.css").resolve()

@@ -39,10 +39,11 @@ def test_changing_one_language_rebuilds_only_that_language(built_once):
 def test_changing_a_shared_stylesheet_or_image_rebuilds_every_language(built_once):
     content, out = built_once
     (content / "extra.css").write_text("h2 { color: black; }", encoding="utf-8")
-    edit(content / "edition.yaml", "stylesheets: []", "stylesheets: [extra.css]")
+    edit(content / "edition.yaml", "stylesheets: [photo.css]",
+         "stylesheets: [photo.css, extra.css]")
     assert rebuilt(content, out) == LANGUAGES
-    (content / "images/energy.svg").write_text(
-        (content / "images/energy.svg").read_text(encoding="utf-8").replace("#", "#", 1)
+    (content / "images/economy.svg").write_text(
+        (content / "images/economy.svg").read_text(encoding="utf-8").replace("#", "#", 1)
         + "\n", encoding="utf-8")
     assert rebuilt(content, out) == LANGUAGES
 

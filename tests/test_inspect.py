@@ -106,8 +106,10 @@ def test_the_screen_edition_is_tagged_rgb_pdf_ua_that_passes_the_screen_claims(e
     assert english.variant == Variant(pdfua="PDF/UA-1")
     rgb = {use.used_for for use in english.colours if use.space.name == "DeviceRGB"}
     assert {"text", "vector"} <= rgb
-    # The illustrations are SVG: drawn as vectors, so there is no raster image.
-    assert english.images == ()
+    # The illustrations are SVG, drawn as vectors; the one raster image is the
+    # energy theme's photo, in RGB and reduced to the screen's 150 ppi.
+    [photo] = english.images
+    assert photo.colour_space.family == "RGB" and 140 < photo.ppi <= 151
     assert english.accessibility.tagged
     assert english.accessibility.figures > 0
     assert english.accessibility.figures_without_alt == 0

@@ -71,7 +71,7 @@ def test_the_sample_is_fully_translated_and_nothing_is_stale():
 
 
 def test_status_names_stale_and_missing_texts_and_strict_fails_on_them(content):
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     others = [s.language for s in status(content) if s.language != "vi"]
     accepted = run("status", str(content), *(f"--accept={code}" for code in others))
     assert accepted.exit_code == 0, accepted.output
@@ -94,7 +94,7 @@ def test_status_names_stale_and_missing_texts_and_strict_fails_on_them(content):
 
 def test_without_a_lock_file_texts_are_unchecked_never_stale(content):
     (content / "text/ja.lock").unlink()
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     ja = next(s for s in status(content) if s.language == "ja")
     assert not ja.stale and not ja.has_lock
     assert len(ja.unchecked) == ja.total
@@ -117,7 +117,7 @@ def test_rewrapping_the_master_text_does_not_make_translations_stale():
 # --- export -----------------------------------------------------------------------
 
 def test_export_writes_xliff_1_2_with_field_ids_states_and_notes(content):
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     edit(content / "text/ja.yaml", "  page: ページ\n", "")
     xlf = export(content, "ja")
     assert xlf.name == "gwangju-city_ja.xlf"
@@ -141,7 +141,7 @@ def test_export_writes_xliff_1_2_with_field_ids_states_and_notes(content):
 
 
 def test_export_marks_stale_texts_fuzzy_in_po(content):
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     po = export(content, "ko", "--format", "po")
     text = po.read_text(encoding="utf-8")
     assert po.name == "gwangju-city_ko.po"
@@ -221,7 +221,7 @@ def test_import_puts_a_missing_text_back_where_the_master_has_it(content):
 
 def test_a_text_translated_from_an_older_master_stays_stale(content):
     xlf = export(content, "vi")
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     set_target(xlf, "sections.energy.image_alt",
                "Tua-bin gió và tấm pin mặt trời trên đồi xanh.")
     result = run("import", str(xlf), str(content))
@@ -232,7 +232,7 @@ def test_a_text_translated_from_an_older_master_stays_stale(content):
 
 
 def test_a_stale_text_confirmed_by_the_translator_becomes_current(content):
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     before = (content / "text/es.yaml").read_bytes()
     xlf = export(content, "es")
     set_target(xlf, "sections.energy.image_alt", state="translated")
@@ -332,7 +332,7 @@ def test_import_starts_the_text_file_of_a_new_language(content):
 
 
 def test_the_build_gets_the_same_status_from_a_loaded_project(content):
-    edit(content / "text/en.yaml", "under a bright sun.", "under a warm sun.")
+    edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     edit(content / "text/ko.yaml", "  page: 페이지\n", "")
     from brochure.problems import Problems
     from brochure.translations import project_status
