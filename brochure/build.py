@@ -452,6 +452,11 @@ def _render_one(edition: Edition):
         from .postprocess import finish_print
 
         pdf.data = finish_print(pdf.data, edition.bleed_mm)
+    elif edition.options.get("pdf_tags"):
+        from .postprocess import finish_links
+        from .render_html import link_texts
+
+        pdf.data = finish_links(pdf.data, link_texts(edition.html))
     pdf.findings = _preflight(edition, pdf.data)
     return pdf, time.perf_counter() - started
 

@@ -272,7 +272,8 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
       brochure inspect output/gwangju-city_print_en.pdf --as print --bleed 5
     """
     from .inspect import UnreadablePdf, format_report, inspect_pdf
-    from .preflight import check_claims
+    from .preflight import check_claims, validator_findings
+    from .verapdf import VeraPdfUnavailable
 
     try:
         report = inspect_pdf(pdf_file)
@@ -282,10 +283,17 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
     click.echo(format_report(report))
     if use is None:
         return
-    findings = (check_claims(report, use) if bleed_mm is None
-                else check_claims(report, use, bleed_mm=bleed_mm))
+    try:
+        validator, more = validator_findings(pdf_file, use)
+    except VeraPdfUnavailable as exc:
+        click.echo(f"{pdf_file}: {exc}", err=True)
+        sys.exit(1)
+    claims = (check_claims(report, use) if bleed_mm is None
+              else check_claims(report, use, bleed_mm=bleed_mm))
+    findings = sorted([*claims, *more], key=lambda f: f.severity != "error")
     errors = sum(1 for finding in findings if finding.severity == "error")
-    click.echo(f"\nReady for {use}: " + ("yes" if not findings else
+    click.echo(f"\nChecked by: brochure's own preflight; {validator}")
+    click.echo(f"Ready for {use}: " + ("yes" if not findings else
                f"{'no' if errors else 'yes, with warnings'} "
                f"({errors} error(s), {len(findings) - errors} warning(s))"))
     for finding in findings:

@@ -1,10 +1,15 @@
 """Stage 6, post-process: make a rendered PDF meet its edition's claims.
 
-The renderer leaves three things a print shop would reject in a PDF/X file:
+The renderer leaves four things a print shop would reject in a PDF/X file:
 crop marks drawn in DeviceRGB, a random document id in the XMP metadata
-(so two builds differ), and page boxes that are wrong for a bleed over
-10 pt or a reduced page.
+(so two builds differ), page boxes that are wrong for a bleed over 10 pt or
+a reduced page, and link annotations on the page.
 ``finish_print`` mends them with pikepdf (qpdf).
+
+In a tagged file (screen, archive) the renderer makes a link annotation for
+every box inside a link, some tagged as Span instead of Link, each described
+by its target's id; ``finish_links`` leaves one annotation per link on each
+page, in its Link element, described by the link's words.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ import hashlib
 import io
 import re
 import uuid
+from collections.abc import Mapping
 
 import pikepdf
 
 MM = 72 / 25.4
 _RGB_OPERATORS = {"rg": "k", "RG": "K"}
+PRINTER_ANNOTATIONS = ("/TrapNet", "/PrinterMark")  # the only ones PDF/X allows on the page
 
 
 def finish_print(data: bytes, bleed_mm: float) -> bytes:
@@ -29,6 +36,7 @@ def finish_print(data: bytes, bleed_mm: float) -> bytes:
             page.contents_coalesce()
             _rgb_to_cmyk(page.obj.Contents, page.obj.get("/Resources"), seen)
             _set_boxes(page, bleed_mm)
+            _drop_annotations(page)
         # The renderer's file identifier hashes the random id: let qpdf derive
         # both halves from the content instead.
         if "/ID" in pdf.trailer:
@@ -99,3 +107,147 @@ def _stable_document_id(data: bytes) -> bytes:
     digest = hashlib.sha256(content).digest()
     stable = f"xmp.did:{uuid.UUID(bytes=digest[:16], version=4)}".encode()
     return pattern.sub(stable, data)
+
+
+def _drop_annotations(page: pikepdf.Page) -> None:
+    """Links make no sense on paper, and preflights flag annotations in the bleed."""
+    kept = [a for a in page.obj.get("/Annots", []) if a.get("/Subtype") in PRINTER_ANNOTATIONS]
+    if kept:
+        page.obj.Annots = pikepdf.Array(kept)
+    elif "/Annots" in page.obj:
+        del page.obj.Annots
+
+
+def finish_links(data: bytes, texts: Mapping[str, list[str]]) -> bytes:
+    """The tagged PDF with one annotation per link on each page, tagged in the
+    link's Link element and described (/Contents) by the link's words.
+
+    ``texts`` gives the words of the links to each target, in document order
+    (``render_html.link_texts``); the renderer's /Contents is the target.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/StructTreeRoot" not in pdf.Root:
+            return data
+        parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        words = {target: iter(found) for target, found in texts.items()}
+        described: dict[tuple[int, int], str] = {}
+        for page in pdf.pages:
+            for link, annotations in _links_on(page, parents):
+                kept = _merge(page, link, annotations, parents)
+                _tag_in(kept, link, parents)
+                target = str(kept.get("/Contents", ""))
+                if link.objgen not in described:  # a link on two pages: the same words
+                    described[link.objgen] = next(words.get(target, iter(())), target)
+                kept.Contents = pikepdf.String(described[link.objgen])
+        _untag_nested_links(pdf.Root.StructTreeRoot)
+        out = io.BytesIO()
+        # Streams are written as they came; qpdf derives the new half of the
+        # file identifier from the content.
+        pdf.save(out, deterministic_id=True,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
+
+
+def _links_on(page: pikepdf.Page, parents: pikepdf.NumberTree) -> list[tuple]:
+    """The page's link annotations, by the outermost Link element they belong to."""
+    found: dict[tuple[int, int], tuple[pikepdf.Dictionary, list]] = {}
+    for annotation in page.obj.get("/Annots", []):
+        if annotation.get("/Subtype") != "/Link" or "/StructParent" not in annotation:
+            continue
+        link = _outermost_link(parents.get(int(annotation.StructParent)))
+        if link is not None:
+            found.setdefault(link.objgen, (link, []))[1].append(annotation)
+    return list(found.values())
+
+
+def _outermost_link(element: pikepdf.Dictionary | None) -> pikepdf.Dictionary | None:
+    """The Link element that holds ``element``, through links and spans inside it."""
+    outer = None
+    while element is not None and element.get("/S") in ("/Link", "/Span"):
+        if element.S == "/Link":
+            outer = element
+        element = element.get("/P")
+    return outer
+
+
+def _merge(page: pikepdf.Page, link: pikepdf.Dictionary, annotations: list,
+           parents: pikepdf.NumberTree):
+    """Keep one annotation over the link's area; drop the others.
+
+    The area is that of the link's own boxes when it has any: its children
+    lie inside them (the renderer places a right-to-left ::after box's
+    annotation past the page's edge).
+    """
+    own = [a for a in annotations if any(_refers_to(k, a) for k in _kids(link))]
+    mine = {a.objgen for a in own}
+    annotations = own + [a for a in annotations if a.objgen not in mine]
+    kept, dropped = annotations[0], {a.objgen for a in annotations[1:]}
+    areas = [_area(a) for a in (own or annotations)]
+    separate = [a for a in areas if not any(b != a and _inside(a, b) for b in areas)]
+    kept.Rect = pikepdf.Array([min(a[0] for a in areas), min(a[1] for a in areas),
+                               max(a[2] for a in areas), max(a[3] for a in areas)])
+    if len(set(separate)) > 1:  # a link over two lines: its parts, not the space between
+        kept.QuadPoints = pikepdf.Array([v for x0, y0, x1, y1 in dict.fromkeys(separate)
+                                         for v in (x0, y1, x1, y1, x0, y0, x1, y0)])
+    for annotation in annotations[1:]:
+        _untag(annotation, parents)
+    page.obj.Annots = pikepdf.Array([a for a in page.obj.Annots if a.objgen not in dropped])
+    return kept
+
+
+def _area(annotation: pikepdf.Dictionary) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (round(float(v), 2) for v in annotation.Rect)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _inside(a: tuple, b: tuple, slack: float = 0.5) -> bool:
+    return (a[0] >= b[0] - slack and a[1] >= b[1] - slack
+            and a[2] <= b[2] + slack and a[3] <= b[3] + slack)
+
+
+def _untag(annotation: pikepdf.Dictionary, parents: pikepdf.NumberTree) -> None:
+    """Take an annotation's object reference out of the structure tree."""
+    number = int(annotation.StructParent)
+    element = parents.get(number)
+    if element is not None:
+        element.K = pikepdf.Array([k for k in _kids(element) if not _refers_to(k, annotation)])
+    del parents[number]
+
+
+def _tag_in(annotation: pikepdf.Dictionary, link: pikepdf.Dictionary,
+            parents: pikepdf.NumberTree) -> None:
+    """Make sure the annotation is referred to by the Link element itself."""
+    if any(_refers_to(k, annotation) for k in _kids(link)):
+        return
+    reference = next(k for k in _kids(parents[int(annotation.StructParent)])
+                     if _refers_to(k, annotation))
+    _untag(annotation, parents)
+    link.K = pikepdf.Array([reference, *_kids(link)])
+    parents[int(annotation.StructParent)] = link
+
+
+def _kids(element: pikepdf.Dictionary) -> list:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _refers_to(kid, annotation: pikepdf.Dictionary) -> bool:
+    return (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+            and kid.Obj.objgen == annotation.objgen)
+
+
+def _untag_nested_links(root: pikepdf.Dictionary) -> None:
+    """A Link element inside another (a link's ::after or leader box) becomes a
+    Span: its annotation was merged into the outer link's."""
+    stack = [(kid, False) for kid in _kids(root)]
+    while stack:
+        element, in_link = stack.pop()
+        if not isinstance(element, pikepdf.Dictionary) or element.get("/Type") == "/OBJR":
+            continue
+        if in_link and element.get("/S") == "/Link":
+            element.S = pikepdf.Name.Span
+        is_link = in_link or element.get("/S") == "/Link"
+        stack.extend((kid, is_link) for kid in _kids(element))

@@ -4,13 +4,16 @@ A screen edition must be tagged (PDF/UA) with a language, a title and alt
 text; a print edition must be PDF/X with a CMYK output intent, CMYK only,
 bleed on every side and sharp images; an archive edition must be PDF/A with
 an output intent. Every use needs its fonts embedded. The build runs these
-checks on every edition it writes; ``brochure inspect --as KIND`` shows them.
+checks on every edition it writes; ``brochure inspect --as KIND`` shows them,
+with ``validator_findings``: veraPDF's verdict (PDF/UA-1 for screen, PDF/A-2b
+for archive) where veraPDF is installed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from .inspect import Box, ImageInfo, PdfReport, beyond, pages_text
@@ -52,6 +55,24 @@ def check_claims(report: PdfReport, kind: str, *, bleed_mm: float = BLEED_MM,
               "archive": _archive_findings}
     findings = [*checks[kind](report), *_font_findings(report)]
     return sorted(findings, key=lambda f: f.severity != "error")  # errors first
+
+
+def validator_findings(path: Path, kind: str) -> tuple[str, list[Finding]]:
+    """What an independent validator says about the file for ``kind`` of use,
+    and which validator that was: every failed rule is an error."""
+    from . import verapdf
+
+    flavour = verapdf.FLAVOUR_FOR.get(kind)
+    if flavour is None:
+        return (f"no independent validator for {kind} (veraPDF has no PDF/X profile): "
+                "brochure's own checks only"), []
+    if not verapdf.available():
+        return "veraPDF not installed: brochure's own checks only", []
+    verdict = verapdf.validate([path], flavour)[Path(path)]
+    findings = [_error(f"veraPDF: {rule}") for rule in verdict.failed_rules]
+    if verdict.error:
+        findings.append(_error(f"veraPDF could not validate the file: {verdict.error}"))
+    return verdict.summary, findings
 
 
 def _error(message: str) -> Finding:

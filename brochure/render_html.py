@@ -11,6 +11,7 @@ import re
 import traceback
 import unicodedata
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,8 @@ _HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
 _HANGUL_CHAR = re.compile(rf"[{_HANGUL}]")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 _INLINE_TAG = re.compile(r"</?(em|strong|a|span|b|i|code|sub|sup|small)\b", re.IGNORECASE)
+_LINK_START = re.compile(r"<a\b", re.IGNORECASE)
+_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 # A word longer than this may still be broken, as keep-all allows for a word
 # longer than the line: 20 syllables fill the narrowest column (a fact label).
@@ -101,24 +104,29 @@ def keep_words_together(html: str) -> str:
     The renderer rejects ``word-break: keep-all``; this gives the same result:
     lines break only at spaces, never between the syllables of a word. Each
     word is wrapped in an unbreakable span; where a word is split by an inline
-    tag (``*세계기록유산*으로``), a WORD JOINER glues the two parts.
+    tag (``*세계기록유산*으로``), a WORD JOINER glues the two parts. Inside a
+    link, WORD JOINERs glue the syllables instead: the renderer gives every box
+    inside a link an annotation of its own, which PDF/UA forbids on spans.
     """
     head, body_start, body = html.partition("<body")
     if not body_start:
         return html
     pieces = []
     previous = ""  # the text just before, across inline tags only
+    in_link = False
     for match in _TAG_OR_TEXT.finditer(body):
         tag, text = match.groups()
         if tag is not None:
             pieces.append(tag)
+            in_link = _LINK_START.match(tag) is not None or (
+                in_link and not _LINK_END.match(tag))
             if not _INLINE_TAG.match(tag):
                 previous = ""
             continue
         if (previous and text and not previous[-1].isspace() and not text[0].isspace()
                 and (_HANGUL_CHAR.match(previous[-1]) or _HANGUL_CHAR.match(text[0]))):
             text = WORD_JOINER + text
-        pieces.append(_HANGUL_WORD.sub(_unbreakable, text))
+        pieces.append(_HANGUL_WORD.sub(_joined if in_link else _unbreakable, text))
         previous = text
     return head + body_start + "".join(pieces)
 
@@ -127,3 +135,46 @@ def _unbreakable(word: re.Match[str]) -> str:
     if len(word.group(0)) > LONGEST_UNBROKEN_WORD:
         return word.group(0)
     return f'<span class="kw">{word.group(0)}</span>'
+
+
+def _joined(word: re.Match[str]) -> str:
+    if len(word.group(0)) > LONGEST_UNBROKEN_WORD:
+        return word.group(0)
+    return WORD_JOINER.join(word.group(0))
+
+
+def link_texts(html: str) -> dict[str, list[str]]:
+    """The words of each link, by target, in the order the links come.
+
+    Internal targets are named without their '#', as the renderer names them.
+    A link without words (around a picture) is described by the picture's alt.
+    """
+    reader = _LinkReader()
+    reader.feed(html)
+    reader.close()
+    return reader.texts
+
+
+class _LinkReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: dict[str, list[str]] = {}
+        self._target: str | None = None
+        self._words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and found.get("href"):
+            self._target, self._words = found["href"].removeprefix("#"), []
+        elif tag == "img" and self._target is not None:
+            self._words.append(found.get("alt") or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._target is not None:
+            self._words.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._target is not None:
+            words = " ".join("".join(self._words).replace(WORD_JOINER, "").split())
+            self.texts.setdefault(self._target, []).append(words or self._target)
+            self._target = None

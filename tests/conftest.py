@@ -35,6 +35,14 @@ def sample_print_pdfs(sample_build: BuildReport) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def sample_archive_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The archive edition of three scripts: Latin, Hangul, Arabic (right to left)."""
+    report = build(SAMPLE, ["en", "ko", "ar"], tmp_path_factory.mktemp("archive"),
+                   kinds=["archive"], strict=True)
+    return {b.language: b.path for b in report.built}
+
+
+@pytest.fixture(scope="session")
 def sample_languages() -> list[str]:
     return yaml.safe_load((SAMPLE / "edition.yaml").read_text(encoding="utf-8"))["languages"]
 

@@ -63,10 +63,8 @@ def test_every_screen_edition_is_tagged_with_language_title_and_alt_text(sample_
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    report = build(SAMPLE, ["en", "ko"], tmp_path_factory.mktemp("archive"),
-                   kinds=["archive"], jobs=1)
-    return {b.language: b.path for b in report.built}
+def archive(sample_archive_pdfs):
+    return sample_archive_pdfs
 
 
 def test_the_archive_edition_claims_pdf_a_2b_with_fonts_embedded(archive):
