@@ -456,7 +456,8 @@ def _render_one(edition: Edition):
         from .postprocess import finish_links
         from .render_html import link_texts
 
-        pdf.data = finish_links(pdf.data, link_texts(edition.html))
+        pdf.data = finish_links(pdf.data, link_texts(edition.html),
+                                archive=edition.kind == "archive")
     pdf.findings = _preflight(edition, pdf.data)
     return pdf, time.perf_counter() - started
 
@@ -528,7 +529,7 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
     workers = list((pool._processes or {}).values())  # no public way to stop them
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
-        worker.terminate()
+        worker.kill()
     for worker in workers:
         worker.join(timeout=1)
 

@@ -33,7 +33,10 @@ def to_cmyk(rgb: tuple[int, int, int], profile: Path) -> tuple[float, float, flo
     if rgb == (0, 0, 0):
         return (0.0, 0.0, 0.0, 1.0)  # black artwork prints as pure black, not a four-ink mix
     pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _transform(profile))
-    return tuple(round(v / 255, 3) for v in pixel.getpixel((0, 0)))  # type: ignore[return-value]
+    assert pixel is not None  # None only when applied in place
+    inks = pixel.getpixel((0, 0))
+    assert isinstance(inks, tuple)  # a CMYK pixel: one value per ink
+    return tuple(round(v / 255, 3) for v in inks)  # type: ignore[return-value]  # four inks
 
 
 def svg_to_cmyk(svg: bytes, profile: Path) -> bytes:
@@ -45,7 +48,7 @@ def svg_to_cmyk(svg: bytes, profile: Path) -> bytes:
         if len(digits) == 3:
             digits = "".join(d * 2 for d in digits)
         rgb = tuple(int(digits[i:i + 2], 16) for i in (0, 2, 4))
-        c, m, y, k = to_cmyk(rgb, profile)  # type: ignore[arg-type]
+        c, m, y, k = to_cmyk(rgb, profile)
         return f"device-cmyk({c:g} {m:g} {y:g} {k:g})".encode()
 
     return _HEX.sub(convert, svg)
@@ -76,7 +79,9 @@ def _image_to_cmyk(data: bytes, profile: Path) -> bytes:
     if source is None and pixels.mode == "L":
         pixels = pixels.convert("RGB")  # untagged grey is sRGB grey
     transform = _transform_from(source, pixels.mode, profile)
-    return _jpeg(ImageCms.applyTransform(pixels, transform), dpi)
+    converted = ImageCms.applyTransform(pixels, transform)
+    assert converted is not None  # None only when applied in place
+    return _jpeg(converted, dpi)
 
 
 def image_to_srgb(data: bytes, cmyk_profile: Path) -> bytes | None:
@@ -88,7 +93,7 @@ def image_to_srgb(data: bytes, cmyk_profile: Path) -> bytes | None:
     """
     with Image.open(io.BytesIO(data)) as image:
         icc = image.info.get("icc_profile")
-        foreign = bool(icc) and not _is_srgb(icc)
+        foreign = bool(icc and not _is_srgb(icc))
         if image.mode not in ("CMYK", "I", "I;16", "I;16B", "I;16L") and not foreign:
             return None
         dpi, lossless = image.info.get("dpi"), image.format != "JPEG"
@@ -100,7 +105,9 @@ def image_to_srgb(data: bytes, cmyk_profile: Path) -> bytes | None:
     if source is None and pixels.mode == "CMYK":
         source = ImageCms.getOpenProfile(str(cmyk_profile))
     if source is not None:
-        pixels = ImageCms.applyTransform(pixels, _transform_to_srgb(source, pixels.mode))
+        converted = ImageCms.applyTransform(pixels, _transform_to_srgb(source, pixels.mode))
+        assert converted is not None  # None only when applied in place
+        pixels = converted
     if alpha is not None:
         pixels = pixels.convert("RGB")
         pixels.putalpha(alpha)

@@ -227,7 +227,7 @@ def _uses_transparency(pdf: pikepdf.Pdf) -> bool:
     return any(see_through(page.obj.get("/Resources")) for page in pdf.pages)
 
 
-def _mm_box(array: pikepdf.Array) -> Box:
+def _mm_box(array: pikepdf.Object) -> Box:
     x0, y0, x1, y1 = (float(v) * MM_PER_POINT for v in array)
     return Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
@@ -344,7 +344,7 @@ def _structure(tree: pikepdf.Object) -> tuple[int, int, int]:
     return elements, figures, without_alt
 
 
-def _standard_role(role: pikepdf.Object, role_map: pikepdf.Dictionary) -> str:
+def _standard_role(role: pikepdf.Object, role_map: pikepdf.Object) -> str:
     """Follow the document's role map from a custom type to a standard one."""
     seen = set()
     while str(role) in role_map and str(role) not in seen:
@@ -355,7 +355,8 @@ def _standard_role(role: pikepdf.Object, role_map: pikepdf.Dictionary) -> str:
 
 def _metadata(pdf: pikepdf.Pdf) -> Metadata:
     xmp = _xmp(pdf)
-    info = pdf.docinfo if pdf.trailer.get("/Info") is not None else {}
+    info: pikepdf.Object | dict[str, pikepdf.Object] = (
+        pdf.docinfo if pdf.trailer.get("/Info") is not None else {})
     links, uris = 0, []
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", []):
@@ -385,7 +386,7 @@ def _concat(inner: Matrix, outer: Matrix) -> Matrix:
 
 def _matrix(values: Iterable) -> Matrix:
     numbers = tuple(float(v) for v in values)
-    return numbers if len(numbers) == 6 else IDENTITY  # type: ignore[return-value]
+    return numbers if len(numbers) == 6 else IDENTITY
 
 
 DEVICE_SPACES = {"/DeviceRGB": "RGB", "/DeviceCMYK": "CMYK", "/DeviceGray": "Gray",
@@ -586,12 +587,12 @@ class _PageWalker:
                        _State(ctm=_matrix(pattern.get("/Matrix", IDENTITY))))
             self.open.discard(pattern.objgen)
 
-    def _shading(self, shading: pikepdf.Object, used_for: str,
+    def _shading(self, shading: pikepdf.Object | None, used_for: str,
                  resources: pikepdf.Object) -> None:
         if isinstance(shading, pikepdf.Dictionary | pikepdf.Stream) and "/ColorSpace" in shading:
             self.found.colour(_colour_space(shading.ColorSpace, resources), used_for, self.page)
 
-    def _blending(self, group: pikepdf.Object, resources: pikepdf.Object) -> None:
+    def _blending(self, group: pikepdf.Object | None, resources: pikepdf.Object) -> None:
         """A transparency group's /CS: the colour space transparent areas are mixed in."""
         if isinstance(group, pikepdf.Dictionary) and "/CS" in group:
             self.found.colour(_colour_space(group.CS, resources), "blending", self.page)
@@ -623,7 +624,7 @@ class _PageWalker:
             mask = bool(image.get("/ImageMask", False))
             space = None if mask or "/ColorSpace" not in image else _colour_space(
                 image.ColorSpace, resources)
-            filters = image.get("/Filter", [])
+            filters: Iterable[pikepdf.Object] = image.get("/Filter", [])
             filters = [filters] if isinstance(filters, pikepdf.Name) else filters
             bits = image.get("/BitsPerComponent")
             self.found.images[key] = _ImagePlacement(
@@ -669,7 +670,7 @@ class _PageWalker:
 def _font_info(font: pikepdf.Dictionary, resource_name: str) -> FontInfo:
     kind = str(font.get("/Subtype", "/unknown"))[1:]
     name = str(font.get("/BaseFont", font.get("/Name", resource_name)))[1:]
-    described = font
+    described: pikepdf.Object = font
     if kind == "Type0" and font.get("/DescendantFonts"):
         described = font.DescendantFonts[0]
         kind = f"Type0/{str(described.get('/Subtype', '/unknown'))[1:]}"

@@ -78,7 +78,7 @@ def check_layout(page_boxes: Iterable[Any], scale: float = 1.0) -> list[Finding]
 
 def _walk(box: Any, page: int, bounds: tuple[float, float, float, float],
           field_id: str | None, units: tuple[str, ...], tally: _Tally) -> None:
-    kinds = _kinds(type(box))
+    kinds = _kinds(type(box))  # type: ignore[arg-type]  # mypy: a class is Hashable
     if "MarginBox" in kinds or _set_aside(box):
         return  # running heads and page numbers; list bullets; the draft mark
     element = box.element
@@ -90,7 +90,7 @@ def _walk(box: Any, page: int, bounds: tuple[float, float, float, float],
     if "LineBox" in kinds:
         _check_line(box, page, bounds, field_id, units, tally)
     elif kinds & {"BlockContainerBox", "FlexContainerBox"}:
-        bounds = _intersect(bounds, _content_box(box))
+        bounds = _intersect(bounds, _content_box(box), vertically=_fixed_height(box))
     for child in box.all_children():
         _walk(child, page, bounds, field_id, units, tally)
 
@@ -164,7 +164,8 @@ def _spills(tally: _Tally) -> Iterator[Finding]:
             named.update((units[:depth], page) for depth in range(1, len(units) + 1))
             fields = [f for key, found in tally.page_fields.items()
                       if key[0] == page and key[1][:len(units)] == units for f in found if f]
-            longest = max(tally.unit_text[units], key=tally.unit_text[units].get, default=None)
+            text = tally.unit_text[units]
+            longest = max(text, key=text.__getitem__, default=None)
             yield Finding("spill", page, longest, units[-1], limit=allowed,
                           fields=tuple(dict.fromkeys(fields)), longest=longest)
 
@@ -207,7 +208,17 @@ def _content_box(box: Any) -> tuple[float, float, float, float]:
     return left, top, left + box.width, top + box.height
 
 
-def _intersect(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, float, float, float]:
+def _fixed_height(box: Any) -> bool:
+    """Only a box of a set height bounds its text from below: a box of automatic
+    height grows with its text, and a float beside a short text may hang below
+    it (a fact box next to two paragraphs), inside the page."""
+    return box.style["height"] != "auto"
+
+
+def _intersect(a: tuple[float, ...], b: tuple[float, ...],
+               vertically: bool = True) -> tuple[float, float, float, float]:
+    if not vertically:
+        return max(a[0], b[0]), a[1], min(a[2], b[2]), a[3]
     return max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
 
 

@@ -93,6 +93,17 @@ class Edition(Model):
 
 # --- facts.yaml -------------------------------------------------------------
 
+def is_cldr_unit(unit: str) -> bool:
+    """A unit the formatter can write in every language (CLDR's names)."""
+    from babel.units import UnknownUnitError, get_unit_name
+
+    try:
+        get_unit_name(unit, locale="en")
+    except (UnknownUnitError, ValueError):
+        return False
+    return True
+
+
 FACT_KINDS = ("date", "month", "year", "number", "amount", "percent")
 
 
@@ -115,6 +126,9 @@ class Fact(Model):
                 + (f" (found {', '.join(given)})" if given else ""))
         if self.unit is not None and self.number is None:
             raise ValueError("'unit' goes with 'number' only")
+        if self.unit is not None and not is_cldr_unit(self.unit):
+            raise ValueError(f"'{self.unit}' is not a unit CLDR knows: use a name such as "
+                             "area-square-kilometer, length-kilometer or mass-tonne")
         if (self.amount is None) != (self.currency is None):
             raise ValueError("an 'amount' needs a 'currency' (e.g. KRW), and only an amount")
         return self

@@ -47,7 +47,7 @@ def finish_print(data: bytes, bleed_mm: float) -> bytes:
     return out.getvalue()
 
 
-def _rgb_to_cmyk(stream: pikepdf.Stream, resources: pikepdf.Dictionary | None,
+def _rgb_to_cmyk(stream: pikepdf.Object, resources: pikepdf.Object | None,
                  seen: set[tuple[int, int]]) -> None:
     """Rewrite DeviceRGB colour operators as DeviceCMYK ones, in a content stream
     and the forms it draws.
@@ -56,9 +56,10 @@ def _rgb_to_cmyk(stream: pikepdf.Stream, resources: pikepdf.Dictionary | None,
     content colours are already CMYK through the palette.
     """
     instructions = pikepdf.parse_content_stream(stream)
-    if any(str(operator) in _RGB_OPERATORS for _, operator in instructions):
+    # pikepdf's stubs: an instruction unpacks (operands, operator) via __getitem__
+    if any(str(operator) in _RGB_OPERATORS for _, operator in instructions):  # type: ignore[misc]
         rewritten = []
-        for operands, operator in instructions:
+        for operands, operator in instructions:  # type: ignore[misc]  # as above
             if str(operator) in _RGB_OPERATORS:
                 operands = _rgb_to_cmyk_values(*(float(v) for v in operands))
                 operator = pikepdf.Operator(_RGB_OPERATORS[str(operator)])
@@ -118,9 +119,10 @@ def _drop_annotations(page: pikepdf.Page) -> None:
         del page.obj.Annots
 
 
-def finish_links(data: bytes, texts: Mapping[str, list[str]]) -> bytes:
+def finish_links(data: bytes, texts: Mapping[str, list[str]], archive: bool = False) -> bytes:
     """The tagged PDF with one annotation per link on each page, tagged in the
-    link's Link element and described (/Contents) by the link's words.
+    link's Link element and described (/Contents) by the link's words; for an
+    ``archive`` (PDF/A), images without the renderer's /Interpolate.
 
     ``texts`` gives the words of the links to each target, in document order
     (``render_html.link_texts``); the renderer's /Contents is the target.
@@ -128,6 +130,8 @@ def finish_links(data: bytes, texts: Mapping[str, list[str]]) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
             return data
+        if archive:
+            _no_interpolation(pdf)
         parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
         words = {target: iter(found) for target, found in texts.items()}
         described: dict[tuple[int, int], str] = {}
@@ -149,9 +153,18 @@ def finish_links(data: bytes, texts: Mapping[str, list[str]]) -> bytes:
     return out.getvalue()
 
 
+def _no_interpolation(pdf: pikepdf.Pdf) -> None:
+    """PDF/A forbids asking viewers to smooth images (rule 6.2.8-3), which the
+    renderer does for every photograph."""
+    for thing in pdf.objects:
+        if isinstance(thing, pikepdf.Stream) and thing.get("/Subtype") == "/Image" \
+                and "/Interpolate" in thing:
+            del thing.Interpolate
+
+
 def _links_on(page: pikepdf.Page, parents: pikepdf.NumberTree) -> list[tuple]:
     """The page's link annotations, by the outermost Link element they belong to."""
-    found: dict[tuple[int, int], tuple[pikepdf.Dictionary, list]] = {}
+    found: dict[tuple[int, int], tuple[pikepdf.Object, list]] = {}
     for annotation in page.obj.get("/Annots", []):
         if annotation.get("/Subtype") != "/Link" or "/StructParent" not in annotation:
             continue
@@ -161,7 +174,7 @@ def _links_on(page: pikepdf.Page, parents: pikepdf.NumberTree) -> list[tuple]:
     return list(found.values())
 
 
-def _outermost_link(element: pikepdf.Dictionary | None) -> pikepdf.Dictionary | None:
+def _outermost_link(element: pikepdf.Object | None) -> pikepdf.Object | None:
     """The Link element that holds ``element``, through links and spans inside it."""
     outer = None
     while element is not None and element.get("/S") in ("/Link", "/Span"):
@@ -227,7 +240,7 @@ def _tag_in(annotation: pikepdf.Dictionary, link: pikepdf.Dictionary,
     parents[int(annotation.StructParent)] = link
 
 
-def _kids(element: pikepdf.Dictionary) -> list:
+def _kids(element: pikepdf.Object) -> list:
     kids = element.get("/K")
     if kids is None:
         return []
@@ -239,7 +252,7 @@ def _refers_to(kid, annotation: pikepdf.Dictionary) -> bool:
             and kid.Obj.objgen == annotation.objgen)
 
 
-def _untag_nested_links(root: pikepdf.Dictionary) -> None:
+def _untag_nested_links(root: pikepdf.Object) -> None:
     """A Link element inside another (a link's ::after or leader box) becomes a
     Span: its annotation was merged into the outer link's."""
     stack = [(kid, False) for kid in _kids(root)]

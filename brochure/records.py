@@ -49,7 +49,7 @@ def files_inside(folder: Path) -> list[Path]:
     """Regular files under ``folder``, sorted, never leaving it: linked folders
     are not entered, and links to files outside are left out."""
     root = folder.resolve()
-    found = []
+    found: list[Path] = []
     for top, folders, files in os.walk(folder, followlinks=False):
         folders[:] = [f for f in folders if not f.startswith(".")]
         found.extend(Path(top, name) for name in files)

@@ -164,8 +164,8 @@ class _LinkReader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag == "a" and found.get("href"):
-            self._target, self._words = found["href"].removeprefix("#"), []
+        if tag == "a" and (href := found.get("href")):
+            self._target, self._words = href.removeprefix("#"), []
         elif tag == "img" and self._target is not None:
             self._words.append(found.get("alt") or "")
 

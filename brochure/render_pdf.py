@@ -59,7 +59,7 @@ class ConfinedFetcher(URLFetcher):
         self.roots = [root.resolve() for root in roots]
         self.cmyk_profile = cmyk_profile
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None):
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "data":
@@ -262,8 +262,8 @@ def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:
             j = i
             while j < len(starts) and starts[j] == starts[i]:
                 j += 1
-            ids = [_glyph_id(font, glyphs.glyphs[k].glyph) for k in range(i, j)]
-            ids = [g for g in ids if g is not None]
+            found = [_glyph_id(font, glyphs.glyphs[k].glyph) for k in range(i, j)]
+            ids = [g for g in found if g is not None]
             raised = any(glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
             start = item.item.offset + starts[i]
             end = item.item.offset + bounds[bounds.index(starts[i]) + 1]

@@ -156,6 +156,7 @@ def _to_python(node: yaml.Node, path: KeyPath, source: Source,
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*path, index), source, loader, problems)
                 for index, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)  # the only other kind of node
     if len(node.value) > MAX_FIELD_CHARACTERS:
         problems.error(f"this text is {len(node.value):,} characters long; a field may "
                        f"hold at most {MAX_FIELD_CHARACTERS:,}", source.where(path),

@@ -16,7 +16,7 @@ from brochure.build import check
 from brochure.problems import BrochureError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "content" / "gwangju"
-FUZZ = settings(max_examples=700, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=500, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

@@ -35,6 +35,17 @@ def test_a_vanished_content_file_is_one_line_naming_it(tmp_path):
     assert "missing.pdf" in result.output
 
 
+def wait_for_workers(pid: int, count: int = 2) -> None:
+    """Until the build has started its rendering processes."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        children = "".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
+        if len(children.split()) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the build started no workers within a minute")
+
+
 def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(content):
     out = content.parent / "out"
     build = subprocess.Popen(
@@ -42,12 +53,19 @@ def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(con
          "--jobs", "2", "--force"],
         cwd=content.parent, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
-    time.sleep(4)  # well into rendering: the sample takes longer than this
-    assert build.poll() is None, build.communicate()
-    os.killpg(build.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
-    started = time.perf_counter()
-    _, errors = build.communicate(timeout=10)
-    assert time.perf_counter() - started < 2
+    try:
+        wait_for_workers(build.pid)
+        time.sleep(0.5)  # into rendering
+        assert build.poll() is None, build.communicate()
+        os.killpg(build.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        started = time.perf_counter()
+        _, errors = build.communicate(timeout=10)
+        stopped_after = time.perf_counter() - started
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+    assert stopped_after < 2
     assert build.returncode == 130
     assert errors.strip().splitlines()[-1] == "Stopped (Ctrl-C); no file was left half-written."
     assert "Traceback" not in errors
