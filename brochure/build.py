@@ -8,34 +8,35 @@ was.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from importlib.metadata import version
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, defaults, fonts
-from .editions import EditionKind, css_colour, kind_named, palette_css, print_css, qr_code
-from .glyphs import check_glyphs
-from .layout import describe
-from .localise import localise
+from . import __version__, defaults
 from .problems import Location, Problems, relative_name
-from .records import (
-    BuildRecords,
-    digest,
-    file_digests,
-    files_inside,
-    fingerprint,
-    stat_digests,
+from .records import BuildRecords, FileDigests, digest, files_inside, fingerprint
+from .state import (
+    InputState,
+    input_state,
+    last_check,
+    problems_data,
+    problems_from,
+    remember_check,
 )
-from .render_html import render_html
-from .sources import Source
-from .translations import LanguageStatus, project_status
-from .validate import Project, load_project
+
+# The stages are imported when first used: a build or check in which nothing
+# changed needs none of them (see state.py).
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .editions import EditionKind
+    from .sources import Source
+    from .translations import LanguageStatus
+    from .validate import Project
 
 
 @dataclass
@@ -122,19 +123,27 @@ def stylesheets_for(project: Project, direction: str) -> list[Path]:
 
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,
             problems: Problems, kinds: list[str] | None = None,
-            final: bool = False, formats: list[str] | None = None) -> list[Edition]:
+            final: bool = False, formats: list[str] | None = None,
+            digests: FileDigests | None = None) -> list[Edition]:
     """Everything up to the HTML of every edition; raises with every problem found.
 
     A language with missing or out-of-date translations is built as a draft,
-    marked on every page; a ``final`` build refuses it instead.
+    marked on every page; a ``final`` build refuses it instead. ``digests``
+    knows the digests of files hashed before.
     """
+    from .editions import kind_named
+    from .glyphs import check_glyphs
+    from .localise import localise
+    from .translations import project_status
+    from .validate import load_project
+
     project = load_project(folder, languages, problems)
     kinds = kinds or list(project.edition.editions)
     own_format = (project.edition.formats or [project.edition.page_size])[0]
     formats = formats or list(project.edition.formats) or [own_format]
     _check_print_profile(project, kinds, problems)
     _check_leaflet(project, formats, problems)
-    shared_inputs = _shared_inputs(project)
+    shared_inputs = _shared_inputs(project, digests or FileDigests())
     statuses = project_status(project, problems)
     editions = []
     for language in project.languages:
@@ -168,6 +177,11 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
              shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
     """One language in one edition kind and page format, or None when its
     template fails."""
+    from . import fonts
+    from .editions import css_colour, palette_css, print_css, qr_code
+    from .records import stat_digests
+    from .render_html import render_html
+
     typography = project.typography[language]
     settings = project.edition.print
     website = project.edition.metadata.website
@@ -256,25 +270,41 @@ def _check_print_profile(project: Project, kinds: list[str], problems: Problems)
                  "print.profile to your print shop's .icc file.")
 
 
-def _shared_inputs(project: Project) -> dict[str, Any]:
+def _shared_inputs(project: Project, digests: FileDigests) -> dict[str, Any]:
     """What every edition of a brochure depends on, besides its own HTML."""
+    from importlib.metadata import version
+
+    from .records import file_digests
+
     return {
         "brochure": __version__,
         "weasyprint": version("weasyprint"),
         # Text files reach an edition through its HTML; everything else counts.
-        "content": file_digests(project.folder, skip=(f"{defaults.TEXT_DIR}/",)),
-        "templates": file_digests(defaults.project_templates()),
-        "styles": file_digests(defaults.project_styles()),
+        "content": file_digests(project.folder, (f"{defaults.TEXT_DIR}/",), digests),
+        "templates": file_digests(defaults.project_templates(), (), digests),
+        "styles": file_digests(defaults.project_styles(), (), digests),
     }
 
 
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           strict: bool = False, kinds: list[str] | None = None,
           final: bool = False, formats: list[str] | None = None) -> Problems:
-    """Validate everything a build needs, glyphs included; render no PDF."""
+    """Validate everything a build needs, glyphs included; render no PDF.
+
+    When nothing has changed since the last check of the folder with the same
+    options, its problems are given again without loading anything.
+    """
+    folder = Path(folder)
+    state = input_state(folder, {"command": "check", "languages": languages, "kinds": kinds,
+                                 "final": final, "formats": formats})
+    problems = last_check(folder, state)
+    if problems is not None:
+        problems.raise_if_errors(strict)
+        return problems
     problems = Problems()
-    prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
+    prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
             final, formats)
+    remember_check(folder, state, problems)
     return problems
 
 
@@ -287,14 +317,27 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
-    rendered again (unless ``force``). With ``impose="saddle-stitch"``, each
-    PDF also gets its printer's sheets, ``<name>_sheets.pdf``, beside it.
+    rendered again (unless ``force``); when no input of the whole build has
+    changed since the last one into ``out_dir``, with the same options, nothing
+    is loaded either (see state.py). With ``impose="saddle-stitch"``, each PDF
+    also gets its printer's sheets, ``<name>_sheets.pdf``, beside it.
     """
     report = BuildReport()
     out_dir = Path(out_dir)
-    editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
-                       final, formats)
     records = BuildRecords(out_dir)
+    state = None
+    if not force:
+        state = input_state(Path(folder), {
+            "command": "build", "languages": languages, "kinds": kinds, "final": final,
+            "formats": formats, "out": str(out_dir)})
+        unchanged = _unchanged_build(records, state, out_dir, report)
+        if unchanged is not None:
+            report.problems.raise_if_errors(strict)
+            _impose(impose, unchanged)
+            return report
+    editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
+                       final, formats, records.digests)
+    prepared = Problems(list(report.problems))
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
     _check_output_folder(out_dir, stale, report.problems)
@@ -320,19 +363,58 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         written[edition.output] = Built(
             edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
             seconds, edition.warnings + warnings)
-    if rendered:
-        records.save()
     for edition in editions:
         report.built.append(written.get(edition.output) or _up_to_date(edition, records))
-    if impose == "saddle-stitch":
-        from .impose import saddle_stitch
-
-        for edition, built in zip(editions, report.built, strict=True):
-            if edition.page_format == "leaflet":
-                continue  # folded, not stitched
-            built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
-            saddle_stitch(built.path, built.sheets, right_to_left=edition.direction == "rtl")
+    if state is not None and state.settled:
+        records.remember_last({
+            "key": state.key, "problems": problems_data(prepared),
+            "editions": [[e.output.name, e.page_format, e.direction, e.warnings,
+                          records.entry(e.output).get("fingerprint")] for e in editions]})
+    if rendered:
+        records.save()
+    else:
+        with contextlib.suppress(OSError):  # a no-op also works in a folder it cannot write
+            records.save()
+    _impose(impose, [(e.page_format, e.direction, b)
+                     for e, b in zip(editions, report.built, strict=True)])
     return report
+
+
+def _unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
+                     report: BuildReport) -> list[tuple[str, str, Built]] | None:
+    """The outcome of the last build into ``out_dir`` if none of its inputs and
+    none of its PDFs changed since: every edition up to date, the same problems.
+    Each edition comes with its page format and direction (for imposing)."""
+    last = records.last
+    if last.get("key") != state.key:
+        return None
+    found = []
+    for name, page_format, direction, warnings, print_ in last["editions"]:
+        output = out_dir / name
+        entry = records.entry(output)
+        if entry.get("fingerprint") != print_ or not records.is_unchanged(output):
+            return None
+        built = Built(entry["language"], entry["kind"], output, int(entry.get("pages", 0)),
+                      output.stat().st_size, 0.0, warnings, up_to_date=True)
+        found.append((page_format, direction, built))
+    report.problems.extend(problems_from(last["problems"]))
+    report.built = [built for *_, built in found]
+    with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
+        records.save()
+    return found
+
+
+def _impose(impose: str | None, editions: list[tuple[str, str, Built]]) -> None:
+    """The printer's sheets of every PDF but the folded leaflets."""
+    if impose != "saddle-stitch":
+        return
+    from .impose import saddle_stitch
+
+    for page_format, direction, built in editions:
+        if page_format == "leaflet":
+            continue  # folded, not stitched
+        built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
+        saddle_stitch(built.path, built.sheets, right_to_left=direction == "rtl")
 
 
 def _check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems) -> None:
@@ -347,6 +429,7 @@ def _check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems
 def _accept(edition: Edition, outcome: Any, problems: Problems):
     """The rendered PDF, its time and its number of warnings, or None with the
     edition's problems reported."""
+    from .layout import describe
     from .render_pdf import RefusedResource  # the renderer loads only when needed
 
     where = Location(relative_name(edition.output))
@@ -475,6 +558,9 @@ def _preflight(edition: Edition, data: bytes) -> list:
 def _render_all(editions: list[Edition], jobs: int | None,
                 progress: Progress | None) -> list[Any]:
     """Outcomes in the order of ``editions``, whatever order they finish in."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     jobs = min(jobs or defaults.default_jobs(), len(editions))
     outcomes: list[Any] = [None] * len(editions)
 

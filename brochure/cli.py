@@ -164,12 +164,12 @@ class _progress_bar:
     """A progress bar on the terminal while editions render (nothing when piped)."""
 
     def __enter__(self):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
         self._task = None
         self._bar = None
         if not sys.stderr.isatty():
             return self
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
         self._bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
                              TextColumn("{task.description}"), transient=True,
                              console=_stderr_console())

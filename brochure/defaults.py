@@ -41,6 +41,12 @@ def project_styles() -> Path:
     return _shipped(STYLES_DIR)
 
 
+def cache_dir() -> Path:
+    """The user's cache folder for brochure (font character maps, the last check)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "brochure"
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else (os.cpu_count() or 1))

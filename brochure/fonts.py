@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
+from . import defaults
 from .write import write_atomically
 
 REGULAR_WEIGHT = 80  # fontconfig's weight for Regular
@@ -33,16 +31,28 @@ class Face:
 
 
 @cache
-def installed_faces() -> dict[str, tuple[Face, ...]]:
-    """Every face fontconfig knows, by lower-cased family name."""
+def fontconfig_listing() -> str:
+    """Every face fontconfig knows, one a line: family|weight|index|file (empty
+    without fontconfig). Its digest tells whether the installed fonts changed."""
     try:
-        listing = subprocess.run(
+        return subprocess.run(
             ["fc-list", "--format", "%{family}|%{weight}|%{index}|%{file}\n"],
             capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        return {}
+        return ""
+
+
+def listed_files(listing: str) -> list[str]:
+    """The font files of a ``fontconfig_listing``."""
+    return sorted({line.split("|", 3)[3] for line in listing.splitlines()
+                   if line.count("|") >= 3})
+
+
+@cache
+def installed_faces() -> dict[str, tuple[Face, ...]]:
+    """Every face fontconfig knows, by lower-cased family name."""
     faces: dict[str, list[Face]] = {}
-    for line in listing.splitlines():
+    for line in fontconfig_listing().splitlines():
         families, weight, index, file = line.split("|", 3)
         for family in families.split(","):
             face = Face(family, Path(file), int(index or 0), int(float(weight or 0)))
@@ -66,11 +76,13 @@ def characters(face: Face) -> frozenset[int]:
     """
     stat = face.file.stat()
     key = f"{face.file}|{face.index}|{stat.st_size}|{stat.st_mtime_ns}"
-    cached = _cache_dir() / f"cmap-{hashlib.sha1(key.encode()).hexdigest()}.json"
+    cached = defaults.cache_dir() / f"cmap-{hashlib.sha1(key.encode()).hexdigest()}.json"
     try:
         return _from_ranges(json.loads(cached.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         pass
+    from fontTools.ttLib import TTFont  # only when the cache does not know the font
+
     font = TTFont(str(face.file), fontNumber=face.index, lazy=True)
     try:
         points = frozenset(font.getBestCmap() or {})
@@ -80,11 +92,6 @@ def characters(face: Face) -> frozenset[int]:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(cached, json.dumps(_to_ranges(points)).encode())
     return points
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "brochure"
 
 
 def _to_ranges(points: frozenset[int]) -> list[list[int]]:
