@@ -549,9 +549,9 @@ def _preflight(edition: Edition, data: bytes) -> list:
     """What a print shop or an accessibility checker would find wrong with the
     edition, judged against what its kind claims."""
     from .inspect import inspect_pdf
-    from .preflight import check_claims
+    from .preflight import NEEDS, check_claims
 
-    return check_claims(inspect_pdf(edition.output, data), edition.kind,
+    return check_claims(inspect_pdf(edition.output, data, NEEDS[edition.kind]), edition.kind,
                         **edition.claim_settings)
 
 

@@ -55,11 +55,12 @@ def _rgb_to_cmyk(stream: pikepdf.Object, resources: pikepdf.Object | None,
     Only what the renderer draws itself is in RGB here (crop marks: black);
     content colours are already CMYK through the palette.
     """
-    instructions = pikepdf.parse_content_stream(stream)
-    # pikepdf's stubs: an instruction unpacks (operands, operator) via __getitem__
-    if any(str(operator) in _RGB_OPERATORS for _, operator in instructions):  # type: ignore[misc]
+    # First only look for RGB operators (parsing nothing else): a stream
+    # without any is left as it is.
+    if pikepdf.parse_content_stream(stream, " ".join(_RGB_OPERATORS)):
         rewritten = []
-        for operands, operator in instructions:  # type: ignore[misc]  # as above
+        # pikepdf's stubs: an instruction unpacks (operands, operator) via __getitem__
+        for operands, operator in pikepdf.parse_content_stream(stream):  # type: ignore[misc]
             if str(operator) in _RGB_OPERATORS:
                 operands = _rgb_to_cmyk_values(*(float(v) for v in operands))
                 operator = pikepdf.Operator(_RGB_OPERATORS[str(operator)])

@@ -22,6 +22,12 @@ BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
 GOOD_PPI = 300  # below this, images may look soft in print (a warning)
 MIN_PPI = 150  # below this, images look pixelated in print (an error)
 CLAIM_KINDS = ("screen", "print", "archive")
+# The parts of the report (``inspect.PARTS``) each kind's checks read; a build
+# reads only those of the edition it checks.
+NEEDS = {"screen": frozenset({"accessibility", "metadata", "fonts"}),
+         "print": frozenset({"variant", "transparency", "intents", "colours", "boxes",
+                             "fonts"}),
+         "archive": frozenset({"variant", "intents", "fonts"})}
 
 Severity = Literal["error", "warning"]
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.inspect import Variant, inspect_pdf
-from brochure.preflight import check_claims
+from brochure.preflight import NEEDS, check_claims
 
 A4 = (210.0, 297.0)
 
@@ -225,6 +225,23 @@ def test_pdf_a_with_its_srgb_intent_passes_the_archive_claims(made, english):
     assert [i.colour_space for i in report.output_intents] == ["RGB"]
     assert check_claims(report, "archive") == []
     assert any("claims no PDF/A" in f.message for f in check_claims(english, "archive"))
+
+
+def test_a_build_reads_only_what_the_claims_need_and_judges_as_the_whole_report(
+        made, sample_pdfs, sample_print_pdfs):
+    image = square_image(200)
+    pdfs = [sample_pdfs["ko"], sample_pdfs["ar"], sample_print_pdfs["ko"],
+            made("x4-pattern", html(f'<div style="background: url({image}) repeat; '
+                                    'height: 5cm; opacity: 0.5">Text</div>'),
+                 pdf_variant="pdf/x-4")]
+    for path in pdfs:
+        whole = inspect_pdf(path)
+        for kind, parts in NEEDS.items():
+            report = inspect_pdf(path, parts=parts)
+            assert check_claims(report, kind) == check_claims(whole, kind), (path, kind)
+            assert report.fonts == whole.fonts  # every kind reads the fonts
+            if "colours" in parts:
+                assert (report.colours, report.images) == (whole.colours, whole.images)
 
 
 def test_the_inspect_command_prints_every_section_of_the_report(sample_pdfs):
