@@ -14,6 +14,7 @@ import json
 import subprocess
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 from . import defaults
@@ -105,11 +106,16 @@ def _to_ranges(points: frozenset[int]) -> list[list[int]]:
 
 
 def _from_ranges(ranges: list[list[int]]) -> frozenset[int]:
-    return frozenset(p for first, last in ranges for p in range(first, last + 1))
+    return frozenset(chain.from_iterable(range(first, last + 1) for first, last in ranges))
 
 
 def coverage(families: list[str]) -> frozenset[int]:
     """The code points covered by any of ``families``."""
+    return _coverage(tuple(families))
+
+
+@cache
+def _coverage(families: tuple[str, ...]) -> frozenset[int]:
     covered: set[int] = set()
     for family in families:
         face = regular_face(family)

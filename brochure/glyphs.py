@@ -43,7 +43,7 @@ def check_glyphs(html: str, typography: Typography, sources: list[Source],
     """
     families = typography.all_font_families()
     covered = fonts.coverage(families)
-    for character in sorted(printed_characters(html) - {chr(c) for c in covered}):
+    for character in sorted(c for c in printed_characters(html) if ord(c) not in covered):
         where, field = _find(character, sources)
         name = f"U+{ord(character):04X} {unicodedata.name(character, '')}".strip()
         problems.error(
