@@ -1,112 +1,183 @@
-"""Benchmark: how long the sample takes to check and build, and where the time goes.
+"""Benchmark: how long the sample takes to check and build, against plain WeasyPrint.
 
-    .venv/bin/python bench/build_speed.py [CONTENT_DIR] [--lang CODE ...]
+    .venv/bin/python bench/build_speed.py [CONTENT_DIR] [--lang CODE ...] [--jobs N]
+        [--rounds R] [--one-worker] [--stages]
 
-Prints figures and ratios. Whole commands are timed as the user runs them
-(a new process, `brochure ...`); the stage breakdown and the comparison with
-plain WeasyPrint run in this process. Each figure is the best of ROUNDS runs.
-Record the output in docs/performance.md.
+Every figure times a whole command as a user runs it (a new process), in
+turn with the one it is compared with (A B A B …), ROUNDS times; it prints
+the median with the smallest and largest, and each ratio as the median of
+the ratios of the pairs, which holds on a machine whose speed drifts.
+
+- check, and a no-op build, when nothing changed, and after touching every
+  text file (the same bytes: everything is read and checked again);
+- the cold build (an empty output folder) against plain WeasyPrint rendering
+  the same HTML and CSS of the same editions with the same options on the
+  same number of processes (``plain_weasyprint.py``), with the largest
+  process's peak memory;
+- with ``--one-worker``, the cold build on one process, for the speed-up;
+- with ``--stages``, where the time of one process goes, stage by stage.
+
+Record the output in docs/performance.md, with how loaded the machine was.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-ROUNDS = 3
-BROCHURE = str(Path(sys.executable).with_name("brochure"))
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+BROCHURE = [PYTHON, "-m", "brochure"]
 
 
-def timed(command: list[str], rounds: int = ROUNDS, before=None) -> float:
-    """Best wall time of a command, in seconds; ``before`` runs untimed each round."""
-    best = float("inf")
+PEAK: dict[str, float] = {}  # command → the largest single process it ran, MB
+
+
+def run(command: list[str]) -> float:
+    """Wall seconds; the peak memory of its largest process is kept in PEAK."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    # The rusage of a reaped process covers the children it reaped (the workers).
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    key = " ".join(command)
+    PEAK[key] = max(PEAK.get(key, 0.0), usage.ru_maxrss / 1024)
+    return seconds
+
+
+def timed(command: list[str], rounds: int, before: Callable[[], None] | None = None,
+          ) -> list[float]:
+    times = []
     for _ in range(rounds):
         if before:
             before()
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - started)
-    return best
+        times.append(run(command))
+    return times
 
 
-def children_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def paired(a: list[str], b: list[str], rounds: int,
+           before: Callable[[], None] | None = None) -> tuple[list[float], list[float]]:
+    """A and B in turn, each after ``before``."""
+    times_a: list[float] = []
+    times_b: list[float] = []
+    for _ in range(rounds):
+        for command, times in ((a, times_a), (b, times_b)):
+            if before:
+                before()
+            times.append(run(command))
+    return times_a, times_b
+
+
+def spread(times: list[float]) -> str:
+    return f"{statistics.median(times):6.2f} s  ({min(times):.2f}–{max(times):.2f})"
+
+
+def ratio(a: list[float], b: list[float]) -> str:
+    ratios = [x / y for x, y in zip(a, b, strict=True)]
+    return f"×{statistics.median(ratios):.2f}  ({min(ratios):.2f}–{max(ratios):.2f})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("content", nargs="?", default="content/gwangju")
     parser.add_argument("--lang", action="append", default=[])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--one-worker", action="store_true")
+    parser.add_argument("--stages", action="store_true")
     args = parser.parse_args()
     languages = sum((["--lang", code] for code in args.lang), [])
+    rounds = args.rounds
 
     work = Path(tempfile.mkdtemp(prefix="brochure-bench-"))
     content = work / "content"
     shutil.copytree(args.content, content)
-    out = work / "out"
-    build = [BROCHURE, "build", str(content), "--out", str(out), *languages]
+    out, plain_out = work / "out", work / "plain"
+    build = [*BROCHURE, "build", str(content), "--out", str(out), *languages]
+    check = [*BROCHURE, "check", str(content), *languages]
+    editions_file = work / "editions.json"
+    count = write_editions(content, args.lang or None, editions_file)
+    plain = [PYTHON, str(HERE / "plain_weasyprint.py"), str(editions_file), str(plain_out),
+             str(args.jobs)]
 
     def clean() -> None:
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(plain_out, ignore_errors=True)
 
-    print(f"content: {args.content} {' '.join(args.lang) or '(all languages)'}; "
-          f"editions as the edition file lists them")
-    check = timed([BROCHURE, "check", str(content), *languages])
-    cold2 = timed([*build, "--jobs", "2"], before=clean)
-    peak2 = children_peak_mb()  # the largest process so far: a worker or the parent
-    cold1 = timed([*build, "--jobs", "1"], before=clean)
-    peak1 = children_peak_mb()
-    noop = timed(build)
+    def touch_texts() -> None:
+        for text in (content / "text").glob("*.yaml"):
+            text.touch()
 
-    from brochure.build import build as run_build
+    print(f"content: {args.content} {' '.join(args.lang) or '(all languages)'}: "
+          f"{count} editions; {args.jobs} processes; {rounds} rounds; "
+          f"load average before: {os.getloadavg()[0]:.2f}")
+    cold_build = [*build, "--jobs", str(args.jobs)]
+    cold, plain_times = paired(cold_build, plain, rounds, before=clean)
+    run(build)  # the output folder is complete again: the no-op builds below
+    record = json.loads((out / ".brochure-build.json").read_text(encoding="utf-8"))
+    pages = sum(entry["pages"] for entry in record["outputs"].values())
+    time.sleep(2.5)  # files changed within two seconds are never taken as unchanged
+    run(build)
+    run(check)
+    print(f"cold build, brochure --jobs {args.jobs}     {spread(cold)}")
+    print(f"cold build, plain WeasyPrint, {args.jobs} proc.  {spread(plain_times)}")
+    print(f"  brochure / plain WeasyPrint (pairs)   {ratio(cold, plain_times)}")
+    print(f"  peak memory of the largest process    {PEAK[' '.join(cold_build)]:6.0f} MB "
+          f"(plain: {PEAK[' '.join(plain)]:.0f} MB)")
+    print(f"  pages per second, brochure            {pages / statistics.median(cold):6.1f} "
+          f"({pages} pages)")
+    if args.one_worker:
+        one = timed([*build, "--jobs", "1"], rounds, before=clean)
+        print(f"cold build, brochure --jobs 1         {spread(one)}   "
+              f"speed-up ×{statistics.median(one) / statistics.median(cold):.2f}")
+        run(build)
+        time.sleep(2.5)
+        run(build)
+    print(f"no-op build, nothing changed          {spread(timed(build, rounds + 2))}")
+    print(f"check, nothing changed                {spread(timed(check, rounds + 2))}")
+    print(f"no-op build, text files touched       {spread(timed(build, rounds, touch_texts))}")
+    print(f"check, text files touched             {spread(timed(check, rounds, touch_texts))}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if args.stages:
+        stage_breakdown(content, args.lang or None)
+    shutil.rmtree(work, ignore_errors=True)
 
-    report = run_build(content, args.lang or None, out)
-    pages = sum(b.pages for b in report.built)
-    editions = len(report.built)
 
-    # Edit one language, rebuild: compare with building that language alone.
-    text = content / "text" / "ko.yaml"
-    original = text.read_text(encoding="utf-8")
-    edits = iter(range(1000))
+def write_editions(content: Path, languages: list[str] | None, path: Path) -> int:
+    """The editions brochure would render, as plain WeasyPrint's jobs; how many."""
+    from brochure.build import prepare
+    from brochure.problems import Problems
 
-    def edit_korean() -> None:
-        text.write_text(original.replace("title: 광주", f"title: 광주 {next(edits)}", 1),
-                        encoding="utf-8")
-
-    edited = timed(build, before=edit_korean)
-    alone_out = work / "alone"
-    alone = timed([BROCHURE, "build", str(content), "--lang", "ko", "--out", str(alone_out),
-                   "--force"])
-    text.write_text(original, encoding="utf-8")
-
-    print(f"check                          {check:6.2f} s")
-    print(f"cold full build, 1 worker      {cold1:6.2f} s   "
-          f"({editions} editions, {pages} pages)")
-    print(f"cold full build, 2 workers     {cold2:6.2f} s   speed-up x{cold1 / cold2:.2f}, "
-          f"{pages / cold2:.1f} pages/s")
-    print(f"no-op rebuild                  {noop:6.2f} s")
-    print(f"rebuild after editing ko       {edited:6.2f} s   "
-          f"x{edited / alone:.2f} of building ko alone ({alone:.2f} s)")
-    print(f"peak memory, 2 workers         {peak2:6.0f} MB (largest process)")
-    print(f"peak memory, 1 process         {peak1:6.0f} MB (renders every edition)")
-    stage_breakdown(content, args.lang or None)
+    editions = prepare(content, languages, content.parent / "out", False, Problems())
+    jobs = [{"name": e.output.name, "html": e.html, "cost": e.expected_cost,
+             "base_url": e.base_dir.resolve().as_uri() + "/", "options": e.options,
+             "stylesheets": [{"string": s} if isinstance(s, str) else {"filename": str(s)}
+                             for s in e.stylesheets]}
+            for e in editions]
+    path.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    return len(editions)
 
 
 def stage_breakdown(content: Path, languages: list[str] | None) -> None:
-    """Where the time of one worker goes, and the same HTML through plain WeasyPrint."""
-    import weasyprint
-
+    """Where the time of one process goes (rendering warm: fonts, parsed stylesheets)."""
     from brochure.build import prepare
     from brochure.inspect import inspect_pdf
-    from brochure.postprocess import finish_print
-    from brochure.preflight import check_claims
+    from brochure.postprocess import finish_links, finish_print
+    from brochure.preflight import NEEDS, check_claims
     from brochure.problems import Problems
+    from brochure.render_html import link_texts
     from brochure.render_pdf import Renderer
 
     started = time.perf_counter()
@@ -116,46 +187,29 @@ def stage_breakdown(content: Path, languages: list[str] | None) -> None:
     for edition in editions:  # warm up: fonts, parsed stylesheets
         renderer.render(edition.html, edition.base_dir, edition.stylesheets, edition.roots,
                         edition.options, edition.cmyk_profile)
-    pipeline = post = checks = 0.0
+    rendering = post = checks = 0.0
     for edition in editions:
         started = time.perf_counter()
         pdf = renderer.render(edition.html, edition.base_dir, edition.stylesheets,
                               edition.roots, edition.options, edition.cmyk_profile)
-        pipeline += time.perf_counter() - started
+        rendering += time.perf_counter() - started
         started = time.perf_counter()
         if edition.kind == "print":
             pdf.data = finish_print(pdf.data, edition.bleed_mm)
+        elif edition.options.get("pdf_tags"):
+            pdf.data = finish_links(pdf.data, link_texts(edition.html),
+                                    archive=edition.kind == "archive")
         post += time.perf_counter() - started
         started = time.perf_counter()
-        check_claims(inspect_pdf(edition.output, pdf.data), edition.kind)
+        check_claims(inspect_pdf(edition.output, pdf.data, NEEDS[edition.kind]), edition.kind)
         checks += time.perf_counter() - started
-
-    # Plain WeasyPrint: the same final HTML and CSS, the same options, parsed anew
-    # each time as a script would, no checks, no post-processing.
-    layout = write = 0.0
-    for edition in editions:
-        css = [weasyprint.CSS(string=s) if isinstance(s, str) else weasyprint.CSS(filename=s)
-               for s in edition.stylesheets]
-        started = time.perf_counter()
-        document = weasyprint.HTML(string=edition.html,
-                                   base_url=edition.base_dir.resolve().as_uri() + "/")\
-            .render(stylesheets=css, **edition.options)
-        middle = time.perf_counter()
-        document.write_pdf(**edition.options)
-        layout += middle - started
-        write += time.perf_counter() - middle
-    plain = layout + write
-    print(f"stages, one process, {len(editions)} editions:")
-    print(f"  load+validate+localise+HTML+glyph check  {prepared:6.2f} s")
-    print(f"  layout (plain WeasyPrint)                {layout:6.2f} s")
-    print(f"  write PDF (plain WeasyPrint)             {write:6.2f} s")
-    print(f"  post-process print editions (CMYK marks, boxes, id)  {post:6.2f} s")
-    print(f"  preflight every edition (inspect + claims)  {checks:6.2f} s")
-    print(f"  rendering: pipeline {pipeline:.2f} s vs plain WeasyPrint {plain:.2f} s on the "
-          f"same HTML: overhead {(pipeline / plain - 1) * 100:+.1f}%")
-    whole = prepared + pipeline + post + checks
-    print(f"  everything (prepare, render, post-process, preflight) vs plain: "
-          f"{(whole / plain - 1) * 100:+.1f}%")
+    whole = prepared + rendering + post + checks
+    print(f"stages, one process, {len(editions)} editions (rendering warm):")
+    for name, seconds in (("load, validate, localise, HTML, glyph check", prepared),
+                          ("render (WeasyPrint layout + PDF, layout gate)", rendering),
+                          ("post-process (print: CMYK marks, boxes, id; links)", post),
+                          ("preflight (the parts each kind's claims read)", checks)):
+        print(f"  {name:52} {seconds:6.2f} s  {seconds / whole * 100:4.0f} %")
 
 
 if __name__ == "__main__":
