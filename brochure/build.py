@@ -34,7 +34,7 @@ from .records import (
 )
 from .render_html import render_html
 from .sources import Source
-from .translations import LanguageStatus, project_status
+from .translations import LanguageStatus, check_translations, project_status
 from .validate import Project, load_project
 
 
@@ -141,7 +141,9 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         found = Problems()
         typography = project.typography[language]
         context = localise(project, language, found)
-        _report_stale(project, statuses.get(language), found)
+        if language in statuses:
+            _report_stale(project, statuses[language], found)
+            check_translations(project, statuses[language], found)
         context["draft"] = len(found.warnings)
         if final and found.warnings:
             found = _refused_as_draft(found)
@@ -214,10 +216,14 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
         text=project.texts[language])
 
 
-def _report_stale(project: Project, status: LanguageStatus | None, found: Problems) -> None:
-    if status is None:
-        return
+def _report_stale(project: Project, status: LanguageStatus, found: Problems) -> None:
     source = project.texts[status.language]
+    for field_id in status.copied:
+        found.warning(
+            f"the same as the {project.edition.master} text: not translated yet",
+            source.where(tuple(field_id.split("."))), field=field_id,
+            hint="Translate it; if it is right as it is (a name), run 'brochure status "
+                 f"--accept {status.language}' after checking the whole language.")
     for field_id in status.stale:
         path = tuple(field_id.split("."))
         found.warning(

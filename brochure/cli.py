@@ -315,9 +315,10 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
     """Show how complete and current each translation in CONTENT_DIR is.
 
     A text is missing when the language has none (the master's is printed), and
-    stale when the master text changed after it was translated. Unchecked: no
-    record of the master text it was made from (no lock file yet). Unknown: in
-    the translation but not in the master text.
+    stale when the master text changed after it was translated. Copied: the
+    master's text left as it is (accept it with --accept when that is right, as
+    for a name). Unchecked: no record of the master text it was made from (no
+    lock file yet). Unknown: in the translation but not in the master text.
 
     \b
     Example:
@@ -337,12 +338,12 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
     except BrochureError as exc:
         _fail(exc)
     _show_warnings(problems)
-    _table(("language", "translated", "missing", "stale", "unchecked", "unknown"),
+    _table(("language", "translated", "missing", "copied", "stale", "unchecked", "unknown"),
            [(s.language, f"{len(s.translated)}/{s.total}", str(len(s.missing)),
-             str(len(s.stale)), str(len(s.unchecked)), str(len(s.unknown)))
-            for s in languages])
+             str(len(s.copied)), str(len(s.stale)), str(len(s.unchecked)),
+             str(len(s.unknown))) for s in languages])
     for s in languages:
-        for label, ids in (("missing", s.missing), ("stale", s.stale),
+        for label, ids in (("missing", s.missing), ("copied", s.copied), ("stale", s.stale),
                            ("unknown", s.unknown)):
             if ids:
                 click.echo(f"{s.language} {label}: {_short_list(ids)}")
@@ -352,7 +353,8 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
                    f"Once their texts are checked, run: brochure status --accept CODE")
     unfinished = [s.language for s in languages if not s.current]
     if strict and unfinished:
-        click.echo(f"Not ready: {', '.join(unfinished)} (missing or stale texts).", err=True)
+        click.echo(f"Not ready: {', '.join(unfinished)} (missing, copied or stale texts).",
+                   err=True)
         sys.exit(1)
 
 

@@ -207,6 +207,7 @@ class LanguageStatus:
     total: int                    # fields in the master
     translated: tuple[str, ...]   # has a text (fresh, stale or unchecked)
     missing: tuple[str, ...]      # no text: the master's is printed instead
+    copied: tuple[str, ...]       # the master's text, never accepted as the translation
     stale: tuple[str, ...]        # translated from a master text that has changed since
     unchecked: tuple[str, ...]    # translated; nothing records from which master text
     unknown: tuple[str, ...]      # in the translation but not in the master
@@ -214,20 +215,24 @@ class LanguageStatus:
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.copied
 
     @property
     def current(self) -> bool:
         """Every field translated from the master text as it is now (as far as known)."""
-        return not self.missing and not self.stale
+        return self.complete and not self.stale
 
 
 def compare(language: str, master: dict[str, str], translation: Any,
             lock: Lock | None) -> LanguageStatus:
     """Where a translation stands against the master fields and its lock."""
     values = dict(leaves(translation))
-    translated = [f for f in master if has_text(values.get(f))]
     locked = lock.fields if lock is not None else {}
+    # A text left as the master's (a file copied to start a translation) is not
+    # translated, unless a reviewer accepted it as it is (a name, an acronym).
+    copied = [f for f in master if has_text(values.get(f)) and f not in locked
+              and _same_text(values[f], master[f])]
+    translated = [f for f in master if has_text(values.get(f)) and f not in copied]
     stale = [f for f in translated if f in locked and locked[f] != fingerprint(master[f])]
     unchecked = [f for f in translated if f not in locked]
     unknown = [f for f, value in values.items()
@@ -235,9 +240,16 @@ def compare(language: str, master: dict[str, str], translation: Any,
     missing = [f for f in master if not has_text(values.get(f))]
     return LanguageStatus(
         language=language, total=len(master), translated=tuple(translated),
-        missing=tuple(missing),
+        missing=tuple(missing), copied=tuple(copied),
         stale=tuple(stale), unchecked=tuple(unchecked), unknown=tuple(unknown),
         has_lock=lock is not None)
+
+
+def _same_text(translation: str, master: str) -> bool:
+    """The same words: only texts with letters count (a phone number is the
+    same in every language)."""
+    return " ".join(translation.split()) == " ".join(master.split()) and \
+        any(character.isalpha() for character in master)
 
 
 def _is_group(field_id: str, master: dict[str, str]) -> bool:
@@ -288,11 +300,12 @@ def project_status(project: Project, problems: Problems) -> dict[str, LanguageSt
 
 def accepted_lock(files: TextFiles, language: str) -> Lock:
     """A lock recording every translated field of a language as made from the
-    master text as it is now."""
+    master text as it is now; a text the same as the master's is accepted as it is."""
     master = files.master_fields()
     source = files.translations.get(language)
     current = compare(language, master, source.data if source else None, None)
-    return Lock(files.edition.master, {f: fingerprint(master[f]) for f in current.translated})
+    return Lock(files.edition.master,
+                {f: fingerprint(master[f]) for f in (*current.translated, *current.copied)})
 
 
 def accept(folder: Path, languages: list[str]) -> list[tuple[str, Path, int]]:
@@ -322,6 +335,22 @@ def write_lock(path: Path, lock: Lock, language: str) -> bool:
 
 
 # --- checks of a translation against its source --------------------------------------
+
+def check_translations(project: Project, status: LanguageStatus, problems: Problems) -> None:
+    """Every current translation keeps its master text's {placeholders} and
+    Markdown shape (paragraphs, list items, links): a lost one is an error at its
+    line. A stale text is left to its own warning: the master has moved on."""
+    master_language = project.edition.master
+    master = master_fields(project.texts[master_language].data)
+    source = project.texts[status.language]
+    for path, text in text_fields(source.data):
+        field_id = field_name(path)
+        if field_id not in master or field_id in status.stale:
+            continue
+        for finding in check_translation(field_id, master[field_id], text, master_language):
+            problems.error(finding.message, source.where(path), field=field_id,
+                           hint=finding.hint)
+
 
 @dataclass(frozen=True)
 class Finding:
