@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -398,7 +399,9 @@ def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
     click.echo(f"{report.path}: {_texts(len(report.units))} in {language}, "
                f"{report.count(NEEDS_TRANSLATION)} to translate, "
                f"{report.count(NEEDS_REVIEW)} to review.")
-    click.echo(f"When it comes back: brochure import {report.path}")
+    # The command as it can be typed: the folder is named unless it is the default.
+    folder = "" if Path(content_dir) == defaults.CONTENT_DIR else f" {shlex.quote(str(content_dir))}"
+    click.echo(f"When it comes back: brochure import {shlex.quote(str(report.path))}{folder}")
 
 
 @main.command("import")

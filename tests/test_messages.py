@@ -3,6 +3,8 @@ and YAML's surprises are shown as they were typed."""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 from test_bad_content import edit, line_of, run
 
@@ -32,3 +34,13 @@ def test_a_value_yaml_reads_as_something_else_is_shown_as_typed(content, typed, 
     assert result.exit_code == 1
     assert (f"content/edition.yaml:{line}:10: metadata.phone: should be text, not {typed}, "
             f"which YAML reads as {read_as}. Put the value in double quotes") in result.output
+
+
+def test_the_import_hint_after_an_export_works_as_typed(content):
+    exported = run("export", "ko", str(content))
+    assert exported.exit_code == 0, exported.output
+    hint = exported.output.strip().splitlines()[-1]
+    assert hint.startswith("When it comes back: brochure import ")
+    command = shlex.split(hint.removeprefix("When it comes back: brochure "))
+    assert command[-1] == str(content)
+    assert run(*command).exit_code == 0
