@@ -90,6 +90,7 @@ class Built:
     warnings: int = 0
     up_to_date: bool = False
     sheets: Path | None = None  # the imposed printer's sheets, when asked for
+    draft: bool = False  # stamped DRAFT on every page: texts are missing or out of date
 
 
 @dataclass
@@ -325,7 +326,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
         written[edition.output] = Built(
             edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
-            seconds, edition.warnings + warnings)
+            seconds, edition.warnings + warnings, draft=edition.warnings > 0)
     if rendered:
         records.save()
     for edition in editions:
@@ -433,7 +434,8 @@ def _image_file(folder: Path, size: tuple[int, int]) -> str:
 def _up_to_date(edition: Edition, records: BuildRecords) -> Built:
     entry = records.entry(edition.output)
     return Built(edition.language, edition.kind, edition.output, int(entry.get("pages", 0)),
-                 edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True)
+                 edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True,
+                 draft=edition.warnings > 0)
 
 
 # --- rendering, in this process or in a pool of workers -------------------------

@@ -106,9 +106,13 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
             _fail(exc)
     _show_warnings(report.problems)
     rows = [(str(b.path), b.kind, b.language, str(b.pages), _size(b.size),
-             "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings))
-            for b in report.built]
-    _table(("file", "edition", "language", "pages", "size", "time", "warnings"), rows)
+             "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings),
+             "DRAFT" if b.draft else "") for b in report.built]
+    _table(("file", "edition", "language", "pages", "size", "time", "warnings", "mark"), rows)
+    drafts = sorted({b.language for b in report.built if b.draft})
+    if drafts:
+        click.echo(f"Marked DRAFT on every page: {', '.join(drafts)} (texts missing, copied "
+                   "or out of date: see 'brochure status'). 'build --final' refuses them.")
     for built in report.built:
         if built.sheets:
             click.echo(f"printer's sheets: {built.sheets}")

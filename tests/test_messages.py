@@ -44,3 +44,16 @@ def test_the_import_hint_after_an_export_works_as_typed(content):
     command = shlex.split(hint.removeprefix("When it comes back: brochure "))
     assert command[-1] == str(content)
     assert run(*command).exit_code == 0
+
+
+def test_the_summary_says_which_editions_carry_the_draft_mark(content):
+    edit(content / "text/ko.yaml", "  page: 페이지\n", "")
+    out = content.parent / "out"
+    result = run("build", str(content), "--lang", "ko", "--lang", "en", "--edition", "screen",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines()
+            if line.startswith(str(out))}
+    assert rows[str(out / "gwangju-city_screen_ko.pdf")][-1] == "DRAFT"
+    assert rows[str(out / "gwangju-city_screen_en.pdf")][-1] == "0"
+    assert "Marked DRAFT on every page: ko" in result.output
