@@ -6,6 +6,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -93,14 +94,17 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     """
     from .build import build as run_build
 
+    # Every option counts the same way for one build and for --watch.
+    options: dict[str, Any] = {
+        "strict": strict, "jobs": jobs, "force": force, "kinds": list(kinds) or None,
+        "impose": impose, "final": final, "formats": list(formats) or None}
     if watch:
-        _watch(content_dir, list(languages) or None, out_dir, strict, jobs, list(kinds) or None)
+        _watch(content_dir, list(languages) or None, out_dir, options)
         return
     with _progress_bar() as progress:
         try:
-            report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
-                               force=force, progress=progress, kinds=list(kinds) or None,
-                               impose=impose, final=final, formats=list(formats) or None)
+            report = run_build(content_dir, list(languages) or None, out_dir,
+                               progress=progress, **options)
         except BrochureError as exc:
             progress.close()
             _fail(exc)
@@ -141,8 +145,8 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
 
 
-def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path, strict: bool,
-           jobs: int | None, kinds: list[str] | None) -> None:
+def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
+           options: dict[str, Any]) -> None:
     """Rebuild on every save until Ctrl-C; a content error is shown and waited out."""
     from .watch import watch_and_build
 
@@ -159,8 +163,7 @@ def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path, strict
 
     click.echo(f"Watching {content_dir}, the templates and the styles; Ctrl-C stops.")
     try:
-        watch_and_build(content_dir, languages, out_dir, show, strict=strict, jobs=jobs,
-                        kinds=kinds)
+        watch_and_build(content_dir, languages, out_dir, show, options)
     except KeyboardInterrupt:
         click.echo("Stopped.")
 
@@ -404,7 +407,8 @@ def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
                f"{report.count(NEEDS_TRANSLATION)} to translate, "
                f"{report.count(NEEDS_REVIEW)} to review.")
     # The command as it can be typed: the folder is named unless it is the default.
-    folder = "" if Path(content_dir) == defaults.CONTENT_DIR else f" {shlex.quote(str(content_dir))}"
+    folder = "" if Path(content_dir) == defaults.CONTENT_DIR \
+        else f" {shlex.quote(str(content_dir))}"
     click.echo(f"When it comes back: brochure import {shlex.quote(str(report.path))}{folder}")
 
 

@@ -231,7 +231,7 @@ class Preview:
         assert self._workdir is not None
         try:
             watch_and_build(self.folder, self.languages, Path(self._workdir.name),
-                            self._finished, jobs=1, kinds=[PREVIEW_KIND],
+                            self._finished, {"jobs": 1, "kinds": [PREVIEW_KIND]},
                             stop_event=self._stopping, on_start=self.state.starting)
         except Exception as exc:  # a bug, not the content: say so instead of going silent
             traceback.print_exc()
