@@ -23,7 +23,7 @@ from .editions import EditionKind, css_colour, kind_named, palette_css, print_cs
 from .glyphs import check_glyphs
 from .layout import describe
 from .localise import localise
-from .problems import Location, Problems, relative_name
+from .problems import BrochureError, Location, Problems, relative_name
 from .records import (
     BuildRecords,
     digest,
@@ -317,6 +317,10 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     _compare_page_counts(editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
 
+    sheets = _impose_all(editions, rendered, report.problems) if impose == "saddle-stitch" \
+        else {}
+    report.problems.raise_if_errors(strict)
+
     from .write import write_atomically
 
     written = {}
@@ -330,16 +334,33 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     if rendered:
         records.save()
     for edition in editions:
-        report.built.append(written.get(edition.output) or _up_to_date(edition, records))
-    if impose == "saddle-stitch":
-        from .impose import saddle_stitch
-
-        for edition, built in zip(editions, report.built, strict=True):
-            if edition.page_format == "leaflet":
-                continue  # folded, not stitched
-            built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
-            saddle_stitch(built.path, built.sheets, right_to_left=edition.direction == "rtl")
+        built = written.get(edition.output) or _up_to_date(edition, records)
+        if edition.output in sheets:
+            built.sheets, data = sheets[edition.output]
+            write_atomically(built.sheets, data)
+        report.built.append(built)
     return report
+
+
+def _impose_all(editions: list[Edition], rendered: list, problems: Problems,
+                ) -> dict[Path, tuple[Path, bytes]]:
+    """The printer's sheets of every stitched edition, made before anything is
+    written: an edition that cannot be imposed stops the build like any error."""
+    from .impose import impose
+
+    new = {edition.output: pdf.data for edition, pdf, *_ in rendered}
+    sheets = {}
+    for edition in editions:
+        if edition.page_format == "leaflet":
+            continue  # folded, not stitched
+        target = edition.output.with_name(f"{edition.output.stem}_sheets.pdf")
+        try:
+            data = new.get(edition.output) or edition.output.read_bytes()
+            sheets[edition.output] = (target, impose(data, edition.output,
+                                                     edition.direction == "rtl")[0])
+        except BrochureError as exc:
+            problems.items.extend(exc.problems)
+    return sheets
 
 
 def _check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems) -> None:
