@@ -102,17 +102,21 @@ class BuildReport:
 Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
 
 
-def output_name(edition_id: str, language: str, kind: str = "screen",
-                page_format: str | None = None) -> str:
-    """gwangju-city_print_ko.pdf; another format than the brochure's own is named
-    too: gwangju-city_leaflet_print_ko.pdf."""
-    middle = f"{page_format}_" if page_format else ""
-    return f"{edition_id}_{middle}{kind}_{language}.pdf"
-
-
 # A5 is A4 reduced by 1/√2: the A4 layout is rendered at that scale, so an A5
 # edition keeps every proportion of the design.
 ZOOM = {"A5": 2 ** -0.5}
+
+
+def own_format(project: Project) -> str:
+    """The brochure's own page format: its PDFs are named without it."""
+    return (project.edition.formats or [project.edition.page_size])[0]
+
+
+def output_path(project: Project, out_dir: Path, language: str, kind: str,
+                page_format: str) -> Path:
+    """Where the build writes an edition (and where proof and preview find it)."""
+    named = page_format if page_format != own_format(project) else None
+    return Path(out_dir) / defaults.output_name(project.edition.id, language, kind, named)
 
 
 def stylesheets_for(project: Project, direction: str) -> list[Path]:
@@ -131,8 +135,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     """
     project = load_project(folder, languages, problems)
     kinds = kinds or list(project.edition.editions)
-    own_format = (project.edition.formats or [project.edition.page_size])[0]
-    formats = formats or list(project.edition.formats) or [own_format]
+    formats = formats or list(project.edition.formats) or [own_format(project)]
     _check_print_profile(project, kinds, problems)
     _check_leaflet(project, formats, problems)
     shared_inputs = _shared_inputs(project)
@@ -151,8 +154,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         for page_format in formats:
             for kind_name in kinds:
                 kind = kind_named(kind_name, project.edition.print.variant)
-                edition = _edition(project, language, kind, page_format,
-                                   page_format != own_format, context, out_dir,
+                edition = _edition(project, language, kind, page_format, context, out_dir,
                                    shared_inputs, found)
                 if edition is not None:
                     edition.warnings = len(found.warnings)
@@ -167,7 +169,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
 
 
 def _edition(project: Project, language: str, kind: EditionKind, page_format: str,
-             name_format: bool, context: dict[str, Any], out_dir: Path,
+             context: dict[str, Any], out_dir: Path,
              shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
     """One language in one edition kind and page format, or None when its
     template fails."""
@@ -204,8 +206,7 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
         options["zoom"] = zoom
     return Edition(
         language=language, kind=kind.name, page_format=page_format, html=html,
-        output=out_dir / output_name(project.edition.id, language, kind.name,
-                                     page_format if name_format else None),
+        output=output_path(project, out_dir, language, kind.name, page_format),
         base_dir=project.folder,
         stylesheets=[*generated, *stylesheets_for(project, typography.direction)],
         roots=roots, options=options,

@@ -20,8 +20,12 @@ LANG_OPTION = click.option(
     "--lang", "languages", multiple=True, metavar="CODE",
     help="Only this language (repeat for several). Default: all of the edition's.")
 EDITION_OPTION = click.option(
-    "--edition", "kinds", multiple=True, type=click.Choice(["screen", "print", "archive"]),
+    "--edition", "kinds", multiple=True, type=click.Choice(defaults.EDITION_KINDS),
     help="Only this edition (repeat for several). Default: those the edition file lists.")
+FORMAT_OPTION = click.option(
+    "--format", "formats", multiple=True, type=click.Choice(defaults.PAGE_FORMATS),
+    help="Page format (repeat for several): A4, A5, letter, or the tri-fold leaflet. "
+         "Default: the edition file's.")
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
 
@@ -68,10 +72,7 @@ def main() -> None:
               help="Editions rendered at once. Default: one per processor core.")
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @EDITION_OPTION
-@click.option("--format", "formats", multiple=True,
-              type=click.Choice(["A4", "A5", "letter", "leaflet"]),
-              help="Page format (repeat for several): A4, A5, letter, or the tri-fold "
-                   "leaflet. Default: the edition file's.")
+@FORMAT_OPTION
 @click.option("--final", is_flag=True,
               help="Refuse to build a language with missing or out-of-date translations "
                    "(otherwise it is built marked DRAFT).")
@@ -240,8 +241,9 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder the PDFs were built into; the proofs are written there too.")
 @EDITION_OPTION
+@FORMAT_OPTION
 def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
-          kinds: tuple[str, ...]) -> None:
+          kinds: tuple[str, ...], formats: tuple[str, ...]) -> None:
     """Make a proof sheet of each built PDF of CONTENT_DIR: every page, small, on
     one PNG (<name>_proof.png next to the PDF). Run 'brochure build' first.
 
@@ -250,12 +252,13 @@ def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
       brochure build content/gwangju --lang ko --edition screen
       brochure proof content/gwangju --lang ko --edition screen
       # writes output/gwangju-city_screen_ko_proof.png
+      brochure proof --format A5 --lang en   # the A5 editions
     """
     from .proof import proof_built
 
     try:
         written = proof_built(content_dir, list(languages) or None, out_dir,
-                              list(kinds) or None)
+                              list(kinds) or None, list(formats) or None)
     except BrochureError as exc:
         _fail(exc)
     for path in written:
@@ -264,7 +267,7 @@ def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
 
 @main.command("inspect")
 @click.argument("pdf_file", type=click.Path(path_type=Path))
-@click.option("--as", "use", type=click.Choice(["screen", "print", "archive"]),
+@click.option("--as", "use", type=click.Choice(defaults.EDITION_KINDS),
               help="Also check the PDF for this use; exit 1 if anything is an error.")
 @click.option("--bleed", "bleed_mm", type=click.FloatRange(0, 20), default=None,
               metavar="MM", help="The bleed the print shop asks for (default: 3 mm).")

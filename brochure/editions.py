@@ -21,6 +21,7 @@ from typing import Any
 
 import segno
 
+from .defaults import PRINT_VARIANT, SCREEN_PPI
 from .model import Colour
 
 
@@ -39,11 +40,11 @@ class EditionKind:
         return options
 
 
-SCREEN = EditionKind("screen", "pdf/ua-1", tagged=True, cmyk=False, image_dpi=150)
+SCREEN = EditionKind("screen", "pdf/ua-1", tagged=True, cmyk=False, image_dpi=SCREEN_PPI)
 ARCHIVE = EditionKind("archive", "pdf/a-2b", tagged=True, cmyk=False)
 
 
-def kind_named(name: str, print_variant: str = "pdf/x-4") -> EditionKind:
+def kind_named(name: str, print_variant: str = PRINT_VARIANT) -> EditionKind:
     if name == "screen":
         return SCREEN
     if name == "archive":

@@ -16,12 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .defaults import BLEED_MM, EDITION_KINDS, GOOD_PPI, MIN_PPI
 from .inspect import Box, ImageInfo, PdfReport, beyond, pages_text
-
-BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
-GOOD_PPI = 300  # below this, images may look soft in print (a warning)
-MIN_PPI = 150  # below this, images look pixelated in print (an error)
-CLAIM_KINDS = ("screen", "print", "archive")
 
 Severity = Literal["error", "warning"]
 
@@ -48,8 +44,8 @@ def check_claims(report: PdfReport, kind: str, *, bleed_mm: float = BLEED_MM,
     ``bleed_mm`` and ``variant`` ('pdf/x-1a', …) are the edition's own settings
     when the build checks what it made; the defaults are what print shops ask for.
     """
-    if kind not in CLAIM_KINDS:
-        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(CLAIM_KINDS)}")
+    if kind not in EDITION_KINDS:
+        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(EDITION_KINDS)}")
     checks = {"screen": _screen_findings,
               "print": lambda r: _print_findings(r, bleed_mm, variant, good_ppi, min_ppi),
               "archive": _archive_findings}

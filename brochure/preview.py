@@ -38,7 +38,7 @@ from .problems import BrochureError, Problem
 from .watch import watch_and_build
 
 HOST = "127.0.0.1"
-DEFAULT_PORT = 8765
+DEFAULT_PORT = defaults.PREVIEW_PORT
 PAGE_SCALE = 1.5  # 108 dpi: sharp on an ordinary screen, about 100 KB per page
 POLL_MS = 500
 TERMINAL_PROBLEMS = 10  # the browser shows them all
