@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import signal
 import tempfile
 import threading
 import time
@@ -289,7 +290,22 @@ def _clock() -> str:
 
 def serve(folder: Path, languages: list[str] | None = None, port: int = DEFAULT_PORT,
           open_browser: bool = False, echo: Echo = print) -> None:
-    """Run the preview until Ctrl-C."""
+    """Run the preview until Ctrl-C (or a polite request to stop: SIGTERM)."""
+    previous = signal.signal(signal.SIGTERM, _stop_as_ctrl_c)
+    try:
+        _serve(folder, languages, port, open_browser, echo)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_as_ctrl_c(signum: int, frame: object) -> None:
+    """SIGTERM (a service manager, 'kill') stops the preview as Ctrl-C does, so
+    that its temporary folder is removed."""
+    raise KeyboardInterrupt
+
+
+def _serve(folder: Path, languages: list[str] | None, port: int, open_browser: bool,
+           echo: Echo) -> None:
     with Preview(folder, languages, port, echo=echo) as preview:
         url = preview.url
         if languages and len(languages) == 1:

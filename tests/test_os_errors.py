@@ -85,3 +85,27 @@ def test_a_link_out_of_the_content_folder_is_never_opened(content):
     assert sentinel.stat().st_atime_ns == touched  # never read
     record = (out / ".brochure-build.json").read_text()
     assert "outside.png" not in record
+
+
+def test_a_preview_stopped_with_sigterm_removes_its_temporary_folder(content):
+    private_tmp = content.parent / "tmp"
+    private_tmp.mkdir()
+    preview = subprocess.Popen(
+        [sys.executable, "-m", "brochure", "preview", str(content), "--lang", "en",
+         "--port", "0"], cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(private_tmp)})
+    try:
+        assert preview.stdout is not None
+        assert "Preview of" in preview.stdout.readline()
+        deadline = time.monotonic() + 60
+        while not list(private_tmp.glob("brochure-preview-*/*.pdf")):
+            assert time.monotonic() < deadline, "the preview built nothing in a minute"
+            time.sleep(0.1)
+        preview.send_signal(signal.SIGTERM)
+        preview.communicate(timeout=30)
+    finally:
+        if preview.poll() is None:
+            preview.kill()
+            preview.communicate()
+    assert preview.returncode == 0
+    assert list(private_tmp.iterdir()) == []
