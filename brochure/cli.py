@@ -6,12 +6,12 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__, defaults
-from .problems import BrochureError, Problems
+from .problems import BrochureError, Problems, SingleProblem
 
 CONTENT_ARG = click.argument(
     "content_dir", required=False, default=str(defaults.CONTENT_DIR),
@@ -30,6 +30,12 @@ STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
 
 
+# What a failed command says it did, after its problems: only commands that
+# write can say that nothing was written.
+_OUTCOME = {"check": "Not ready to build", "inspect": "Not checked",
+            "preview": "The preview did not start", "status": "Nothing was written"}
+
+
 class _Commands(click.Group):
     """Every command ends in one plain line, never a traceback: an error of the
     operating system (permissions, a full disk, a missing folder) names the path
@@ -40,6 +46,8 @@ class _Commands(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrochureError as exc:
+            _fail(exc, _OUTCOME.get(ctx.invoked_subcommand or "", "Nothing was written"))
         except OSError as exc:
             click.echo(f"Error: {describe_os_error(exc)}", err=True)
             sys.exit(1)
@@ -103,12 +111,8 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
         _watch(content_dir, list(languages) or None, out_dir, options)
         return
     with _progress_bar() as progress:
-        try:
-            report = run_build(content_dir, list(languages) or None, out_dir,
-                               progress=progress, **options)
-        except BrochureError as exc:
-            progress.close()
-            _fail(exc)
+        report = run_build(content_dir, list(languages) or None, out_dir,
+                           progress=progress, **options)
     _show_warnings(report.problems)
     rows = [(str(b.path), b.kind, b.language, str(b.pages), _size(b.size),
              "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings),
@@ -138,10 +142,7 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     """
     from .build import check as run_check
 
-    try:
-        problems = run_check(content_dir, list(languages) or None, strict, final=final)
-    except BrochureError as exc:
-        _fail(exc, outcome="Not ready to build")
+    problems = run_check(content_dir, list(languages) or None, strict, final=final)
     _show_warnings(problems)
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
 
@@ -211,9 +212,11 @@ def _show_warnings(problems: Problems) -> None:
         click.echo(str(problem), err=True)
 
 
-def _fail(exc: BrochureError, outcome: str = "Nothing was written") -> None:
+def _fail(exc: BrochureError, outcome: str = "Nothing was written") -> NoReturn:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
+    if isinstance(exc, SingleProblem):
+        sys.exit(1)  # its one line says it all
     errors = sum(1 for p in exc.problems if p.severity == "error")
     warnings = len(exc.problems) - errors
     summary = f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
@@ -256,11 +259,8 @@ def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
     """
     from .proof import proof_built
 
-    try:
-        written = proof_built(content_dir, list(languages) or None, out_dir,
-                              list(kinds) or None, list(formats) or None)
-    except BrochureError as exc:
-        _fail(exc)
+    written = proof_built(content_dir, list(languages) or None, out_dir,
+                          list(kinds) or None, list(formats) or None)
     for path in written:
         click.echo(str(path))
 
@@ -282,23 +282,14 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
       brochure inspect output/gwangju-city_screen_en.pdf --as screen
       brochure inspect output/gwangju-city_print_en.pdf --as print --bleed 5
     """
-    from .inspect import UnreadablePdf, format_report, inspect_pdf
+    from .inspect import format_report, inspect_pdf
     from .preflight import check_claims, validator_findings
-    from .verapdf import VeraPdfUnavailable
 
-    try:
-        report = inspect_pdf(pdf_file)
-    except UnreadablePdf as exc:
-        click.echo(f"{pdf_file}: {exc}", err=True)
-        sys.exit(1)
+    report = inspect_pdf(pdf_file)
     click.echo(format_report(report))
     if use is None:
         return
-    try:
-        validator, more = validator_findings(pdf_file, use)
-    except VeraPdfUnavailable as exc:
-        click.echo(f"{pdf_file}: {exc}", err=True)
-        sys.exit(1)
+    validator, more = validator_findings(pdf_file, use)
     claims = (check_claims(report, use) if bleed_mm is None
               else check_claims(report, use, bleed_mm=bleed_mm))
     findings = sorted([*claims, *more], key=lambda f: f.severity != "error")
@@ -341,13 +332,10 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
     from .translations import status as translation_status
 
     problems = Problems()
-    try:
-        for language, path, count in accept(content_dir, list(accepted)):
-            click.echo(f"{language}: recorded {_texts(count)} as translated from the "
-                       f"current master text ({path})")
-        languages = translation_status(content_dir, problems)
-    except BrochureError as exc:
-        _fail(exc)
+    for language, path, count in accept(content_dir, list(accepted)):
+        click.echo(f"{language}: recorded {_texts(count)} as translated from the "
+                   f"current master text ({path})")
+    languages = translation_status(content_dir, problems)
     _show_warnings(problems)
     _table(("language", "translated", "missing", "copied", "stale", "unchecked", "unknown"),
            [(s.language, f"{len(s.translated)}/{s.total}", str(len(s.missing)),
@@ -402,10 +390,7 @@ def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
     from .exchange import NEEDS_REVIEW, NEEDS_TRANSLATION
     from .exchange import export as run_export
 
-    try:
-        report = run_export(content_dir, language, fmt, out_file, force)
-    except BrochureError as exc:
-        _fail(exc)
+    report = run_export(content_dir, language, fmt, out_file, force)
     click.echo(f"{report.path}: {_texts(len(report.units))} in {language}, "
                f"{report.count(NEEDS_TRANSLATION)} to translate, "
                f"{report.count(NEEDS_REVIEW)} to review.")
@@ -434,10 +419,7 @@ def import_command(exchange_file: Path, content_dir: Path) -> None:
     """
     from .exchange import import_file
 
-    try:
-        report = import_file(exchange_file, content_dir)
-    except BrochureError as exc:
-        _fail(exc)
+    report = import_file(exchange_file, content_dir)
     changed = len(report.changed)
     click.echo(f"{report.text_path}: " + (f"{_texts(changed)} changed" if changed
                                          else "no text changed"))
@@ -471,11 +453,7 @@ def preview(content_dir: Path, languages: tuple[str, ...], port: int | None,
       brochure preview content/gwangju --lang ko --open
       brochure preview --port 0        # any free port; the address is printed
     """
-    from .preview import DEFAULT_PORT, PreviewError, serve
+    from .preview import DEFAULT_PORT, serve
 
-    try:
-        serve(content_dir, list(languages) or None,
-              DEFAULT_PORT if port is None else port, open_browser, echo=click.echo)
-    except PreviewError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    serve(content_dir, list(languages) or None,
+          DEFAULT_PORT if port is None else port, open_browser, echo=click.echo)

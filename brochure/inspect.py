@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pikepdf
 
+from .problems import Location, SingleProblem, relative_name
+
 MM_PER_POINT = 25.4 / 72
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -33,7 +35,7 @@ Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-class UnreadablePdf(Exception):
+class UnreadablePdf(SingleProblem):
     """The file is missing, is not a PDF, or cannot be opened (e.g. encrypted)."""
 
 
@@ -178,14 +180,16 @@ def inspect_pdf(path: Path | str, data: bytes | None = None) -> PdfReport:
     """Read the PDF at ``path`` (or, when given, its bytes ``data``, not yet written);
     raise ``UnreadablePdf`` when it cannot be read."""
     path = Path(path)
+    where = Location(relative_name(path))
     if data is None and not path.is_file():
-        raise UnreadablePdf("no such file" if not path.exists() else "not a file")
+        raise UnreadablePdf("no such file" if not path.exists() else "not a file", where)
     try:
         pdf = pikepdf.open(io.BytesIO(data) if data is not None else path)
     except pikepdf.PasswordError as exc:
-        raise UnreadablePdf("the PDF is encrypted; cannot read it without its password") from exc
+        raise UnreadablePdf("the PDF is encrypted; cannot read it without its password",
+                            where) from exc
     except pikepdf.PdfError as exc:
-        raise UnreadablePdf("not a PDF file, or a damaged one") from exc
+        raise UnreadablePdf("not a PDF file, or a damaged one", where) from exc
     with pdf:
         found = _Found()
         for number, page in enumerate(pdf.pages, start=1):

@@ -35,7 +35,7 @@ import pypdfium2
 
 from . import defaults
 from .build import BuildReport, Built
-from .problems import BrochureError, Problem
+from .problems import BrochureError, Problem, SingleProblem
 from .watch import watch_and_build
 
 HOST = "127.0.0.1"
@@ -48,7 +48,7 @@ PREVIEW_KIND = "screen"  # the edition made for screens: the one authors look at
 Echo = Callable[[str], None]
 
 
-class PreviewError(Exception):
+class PreviewError(SingleProblem):
     """The preview cannot start (a busy port, a missing folder); the message says what to do."""
 
 

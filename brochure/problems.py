@@ -97,6 +97,15 @@ class BrochureError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class SingleProblem(BrochureError):
+    """A command cannot go on for one reason (a file that cannot be read, a busy
+    port, a missing validator): the same family, printed the same way."""
+
+    def __init__(self, message: str, location: Location | None = None,
+                 hint: str | None = None):
+        super().__init__([Problem(message, location, hint=hint)])
+
+
 def relative_name(path: Path, base: Path | None = None) -> str:
     """A path as the user knows it: relative to the working folder when possible."""
     base = base or Path.cwd()
