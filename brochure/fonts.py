@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from .problems import SingleProblem
 from .write import write_atomically
 
 REGULAR_WEIGHT = 80  # fontconfig's weight for Regular
@@ -39,8 +40,10 @@ def installed_faces() -> dict[str, tuple[Face, ...]]:
         listing = subprocess.run(
             ["fc-list", "--format", "%{family}|%{weight}|%{index}|%{file}\n"],
             capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return {}
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SingleProblem(
+            f"fontconfig cannot list the installed fonts ({exc})",
+            hint="Install fontconfig and the Noto fonts (scripts/setup.sh does).") from exc
     faces: dict[str, list[Face]] = {}
     for line in listing.splitlines():
         families, weight, index, file = line.split("|", 3)

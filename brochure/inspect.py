@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pikepdf
 
@@ -82,6 +83,7 @@ class Variant:
     pdfa: str | None = None  # "PDF/A-2b"
     pdfx: str | None = None  # "PDF/X-4"
     pdfua: str | None = None  # "PDF/UA-1"
+    damaged_xmp: str | None = None  # why the XMP packet could not be read, if it could not
 
 
 @dataclass(frozen=True)
@@ -257,18 +259,33 @@ XMP_PDFX = ("{http://www.npes.org/pdfx/ns/id/}", "{http://ns.adobe.com/pdfx/1.3/
 
 
 def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:
-    """The XMP metadata as {'{namespace}name': text}; empty when absent or broken."""
+    """The XMP metadata as {'{namespace}name': text}; empty when absent.
+    Raises ``DamagedXmp`` when the packet is there but cannot be read."""
     if "/Metadata" not in pdf.Root:
         return {}
     try:
+        # pikepdf quietly recovers what it can of a broken packet: check it first.
+        ElementTree.fromstring(pdf.Root.Metadata.read_bytes())
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
         return {key: str(meta[key]) for key in meta}
-    except Exception:  # a malformed XMP packet is reported as no claim at all
-        return {}
+    except Exception as exc:  # the XML parser's and pikepdf's errors alike
+        raise DamagedXmp(str(exc) or type(exc).__name__) from exc
+
+
+class DamagedXmp(Exception):
+    """The file's XMP metadata packet is there but not readable XML."""
+
+
+def _read_xmp(pdf: pikepdf.Pdf) -> tuple[dict[str, str], str | None]:
+    """The XMP metadata, and why it could not be read (then as if absent)."""
+    try:
+        return _xmp(pdf), None
+    except DamagedXmp as exc:
+        return {}, str(exc)
 
 
 def _variant(pdf: pikepdf.Pdf) -> Variant:
-    xmp = _xmp(pdf)
+    xmp, damaged = _read_xmp(pdf)
     pdfa = pdfx = pdfua = None
     if part := xmp.get(XMP_PDFA + "part"):
         pdfa = f"PDF/A-{part}{xmp.get(XMP_PDFA + 'conformance', '').lower()}"
@@ -279,7 +296,7 @@ def _variant(pdf: pikepdf.Pdf) -> Variant:
         pdfx = version
     if part := xmp.get(XMP_PDFUA + "part"):
         pdfua = f"PDF/UA-{part}"
-    return Variant(pdfa, pdfx, pdfua)
+    return Variant(pdfa, pdfx, pdfua, damaged)
 
 
 def _output_intents(pdf: pikepdf.Pdf) -> Iterator[OutputIntent]:
@@ -358,7 +375,7 @@ def _standard_role(role: pikepdf.Object, role_map: pikepdf.Object) -> str:
 
 
 def _metadata(pdf: pikepdf.Pdf) -> Metadata:
-    xmp = _xmp(pdf)
+    xmp, _ = _read_xmp(pdf)  # a damaged packet is reported with the variant
     info: pikepdf.Object | dict[str, pikepdf.Object] = (
         pdf.docinfo if pdf.trailer.get("/Info") is not None else {})
     links, uris = 0, []

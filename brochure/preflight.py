@@ -49,7 +49,7 @@ def check_claims(report: PdfReport, kind: str, *, bleed_mm: float = BLEED_MM,
     checks = {"screen": _screen_findings,
               "print": lambda r: _print_findings(r, bleed_mm, variant, good_ppi, min_ppi),
               "archive": _archive_findings}
-    findings = [*checks[kind](report), *_font_findings(report)]
+    findings = [*checks[kind](report), *_font_findings(report), *_xmp_findings(report)]
     return sorted(findings, key=lambda f: f.severity != "error")  # errors first
 
 
@@ -166,6 +166,13 @@ def _archive_findings(report: PdfReport) -> Iterator[Finding]:
     if not report.variant.pdfa:
         yield _error("claims no PDF/A variant: archives expect PDF/A (e.g. PDF/A-2b)")
     yield from _intent_findings(report, want_cmyk=False)
+
+
+def _xmp_findings(report: PdfReport) -> Iterator[Finding]:
+    if report.variant.damaged_xmp:
+        yield _error(f"the XMP metadata cannot be read ({report.variant.damaged_xmp}): "
+                     "what the file claims (PDF/A, PDF/X, PDF/UA, its title) is unknown "
+                     "to viewers and validators")
 
 
 def _font_findings(report: PdfReport) -> Iterator[Finding]:
