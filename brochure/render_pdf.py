@@ -264,12 +264,15 @@ def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:
                 j += 1
             found = [_glyph_id(font, glyphs.glyphs[k].glyph) for k in range(i, j)]
             ids = [g for g in found if g is not None]
-            raised = any(glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
+            # Moved back over the glyph before (a mark placed on its base), or
+            # off the baseline; letter spacing moves glyphs forward only.
+            moved = any(glyphs.glyphs[k].geometry.x_offset < 0
+                        or glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
             start = item.item.offset + starts[i]
             end = item.item.offset + bounds[bounds.index(starts[i]) + 1]
             reads_as = [font.to_unicode.get(g, "") for g in (ids[::-1] if rtl else ids)]
             yield actual_text.Cluster(tuple(ids), 2 if font.bitmap else 4,
-                                      utf8[start:end].decode(), reads_as, number, rtl, raised)
+                                      utf8[start:end].decode(), reads_as, number, rtl, moved)
             i = j
         number += 1
 
