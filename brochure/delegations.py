@@ -83,7 +83,6 @@ class PageWords(Model):
     """delegations/text/<language>.yaml: the words of the personalised pages."""
 
     visit: str           # over the name on the cover: "Programme of the visit"
-    for_guests: str      # "Prepared for" (the running head, beside the name)
     welcome_title: str   # "Welcome, {name}"
     welcome: str         # the default welcome text (Markdown), with {name}
     programme: str
