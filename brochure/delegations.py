@@ -162,7 +162,8 @@ def _load_one(path: Path, brochure_languages: list[str], problems: Problems,
         problems.extend(found)
         return None
     _check_languages(model, source, brochure_languages, found)
-    _check_wording(model, source, found)
+    if not found.errors:  # a misspelt language would make every text look incomplete
+        _check_wording(model, source, found)
     _check_programme(model, source, found)
     _check_time_zone(model, source, found)
     problems.extend(found)
