@@ -270,7 +270,9 @@ def _shared_inputs(project: Project) -> dict[str, Any]:
         "brochure": __version__,
         "weasyprint": version("weasyprint"),
         # Text files reach an edition through its HTML; everything else counts.
-        "content": file_digests(project.folder, skip=(f"{defaults.TEXT_DIR}/",)),
+        # Delegation files reach only their own editions, through their HTML.
+        "content": file_digests(project.folder, skip=(f"{defaults.TEXT_DIR}/",
+                                                      f"{defaults.DELEGATIONS_DIR}/")),
         "templates": file_digests(defaults.project_templates()),
         "styles": file_digests(defaults.project_styles()),
     }
@@ -279,10 +281,15 @@ def _shared_inputs(project: Project) -> dict[str, Any]:
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
           strict: bool = False, kinds: list[str] | None = None,
           final: bool = False, formats: list[str] | None = None) -> Problems:
-    """Validate everything a build needs, glyphs included; render no PDF."""
+    """Validate everything a build needs, glyphs included; render no PDF.
+    The brochure's delegation files are checked too (docs/delegations.md)."""
+    from .delegations import check_delegations
+
     problems = Problems()
     prepare(Path(folder), languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
             final, formats)
+    check_delegations(Path(folder), problems)
+    problems.raise_if_errors(strict)
     return problems
 
 

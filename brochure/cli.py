@@ -147,6 +147,45 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
 
 
+@main.command()
+@CONTENT_ARG
+@click.option("--only", multiple=True, metavar="ID",
+              help="Only this delegation (its file's name; repeat for several). Default: all.")
+@EDITION_OPTION
+@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write OUT/delegations/<id>/ and <id>.zip into.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Editions rendered at once. Default: one per processor core.")
+@click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
+@STRICT_OPTION
+def delegations(content_dir: Path, only: tuple[str, ...], kinds: tuple[str, ...],
+                out_dir: Path, jobs: int | None, force: bool, strict: bool) -> None:
+    """Make the personalised brochure of every delegation in CONTENT_DIR/delegations/.
+
+    Each delegation gets OUT/delegations/<id>/ with its PDFs and manifest.json,
+    and OUT/delegations/<id>.zip with the same. Delegations whose files and
+    brochure have not changed are not rebuilt. See docs/delegations.md.
+
+    \b
+    Example:
+      brochure delegations content/gwangju --only leipzig --edition screen
+    """
+    from .delegation_build import build_delegations
+
+    with _progress_bar() as progress:
+        report = build_delegations(content_dir, list(only) or None, list(kinds) or None,
+                                   out_dir, jobs, force=force, strict=strict,
+                                   progress=progress)
+    _show_warnings(report.problems)
+    rows = [(str(b.path), d.delegation, b.kind, b.language, str(b.pages), _size(b.size),
+             "up to date" if b.up_to_date else f"{b.seconds:.1f} s")
+            for d in report.delegations for b in d.files]
+    _table(("file", "delegation", "edition", "language", "pages", "size", "time"), rows)
+    for built in report.delegations:
+        click.echo(f"to send: {built.archive}")
+
+
 def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
            options: dict[str, Any]) -> None:
     """Rebuild on every save until Ctrl-C; a content error is shown and waited out."""

@@ -11,6 +11,7 @@ OUTPUT_DIR = Path("output")
 EDITION_FILE = "edition.yaml"
 FACTS_FILE = "facts.yaml"
 TEXT_DIR = "text"
+DELEGATIONS_DIR = "delegations"   # delegations/<id>.yaml: see docs/delegations.md
 TEMPLATES_DIR = "templates"
 STYLES_DIR = "styles"
 PALETTE_FILE = "palette.yaml"
@@ -23,6 +24,9 @@ DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 MAX_YAML_BYTES = 1_000_000
 MAX_FIELD_CHARACTERS = 20_000
 MAX_YAML_VALUES = 100_000  # counted with repeats: YAML aliases can multiply them
+# The city's time zone: a delegation's programme is written in its wall-clock
+# time (a delegation file may name another with 'time_zone:').
+TIME_ZONE = "Asia/Seoul"
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
 
 
