@@ -426,7 +426,7 @@ def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
       brochure export ja                      # writes gwangju-city_ja.xlf
       brochure export ko content/gwangju --format po --out ko-for-review.po
     """
-    from .exchange import NEEDS_REVIEW, NEEDS_TRANSLATION
+    from .exchange_formats import NEEDS_REVIEW, NEEDS_TRANSLATION
     from .exchange import export as run_export
 
     report = run_export(content_dir, language, fmt, out_file, force)
