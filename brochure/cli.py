@@ -426,8 +426,8 @@ def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
       brochure export ja                      # writes gwangju-city_ja.xlf
       brochure export ko content/gwangju --format po --out ko-for-review.po
     """
-    from .exchange_formats import NEEDS_REVIEW, NEEDS_TRANSLATION
     from .exchange import export as run_export
+    from .exchange_formats import NEEDS_REVIEW, NEEDS_TRANSLATION
 
     report = run_export(content_dir, language, fmt, out_file, force)
     click.echo(f"{report.path}: {_texts(len(report.units))} in {language}, "
