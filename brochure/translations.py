@@ -28,8 +28,8 @@ from pydantic import ValidationError
 from . import defaults, markup
 from .model import MARKDOWN_FIELDS, PLACEHOLDER, Edition
 from .problems import Location, Problems, relative_name
-from .sources import KeyPath, Source, field_name, load_yaml
-from .validate import report_validation_error, text_fields
+from .sources import KeyPath, Source, field_name, load_yaml, text_fields
+from .validate import report_validation_error
 from .write import write_atomically
 
 if TYPE_CHECKING:
