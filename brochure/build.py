@@ -34,7 +34,8 @@ from .records import (
 )
 from .render_html import render_html
 from .sources import Source
-from .translations import LanguageStatus, check_translations, project_status
+from .translation_checks import check_translations
+from .translations import LanguageStatus, project_status
 from .validate import Project, load_project
 
 

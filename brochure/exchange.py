@@ -40,16 +40,15 @@ from .model import MARKDOWN_FIELDS, PLACEHOLDER, Fact
 from .problems import Location, Problems, relative_name
 from .round_trip import updated_yaml
 from .sources import load_yaml
+from .translation_checks import check_translation, markdown_shape
 from .translations import (
     Lock,
     TextFiles,
-    check_translation,
     fingerprint,
     has_text,
     language_status,
     leaves,
     load_text_files,
-    markdown_shape,
     usable_lock,
     write_lock,
 )

@@ -12,7 +12,8 @@ from conftest import SAMPLE
 from lxml import etree
 
 from brochure.cli import main
-from brochure.translations import check_translation, fingerprint, status
+from brochure.translation_checks import check_translation
+from brochure.translations import fingerprint, status
 from brochure.validate import load_project
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
