@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -53,7 +54,12 @@ class _Commands(click.Group):
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Stopped (Ctrl-C); no file was left half-written.", err=True)
-            sys.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Not sys.exit: the interpreter's exit would wait for the worker pool's
+            # threads, which a stopped pool may leave waiting. Every file is already
+            # complete or removed (write.write_atomically), so nothing is lost.
+            os._exit(130)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
