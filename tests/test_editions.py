@@ -82,7 +82,7 @@ def test_the_archive_edition_is_reproducible(archive, tmp_path):
 def test_a_print_shops_own_profile_becomes_the_output_intent(content):
     import shutil
 
-    from test_bad_content import build_fails, edit
+    from conftest import build_fails, edit
 
     from brochure.defaults import DEFAULT_CMYK_PROFILE
 

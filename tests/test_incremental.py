@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_bad_content import edit
+from conftest import edit
 
 from brochure.build import build
 

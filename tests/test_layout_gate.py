@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import build_fails, edit, line_of
 from pdfs import page_texts
-from test_bad_content import build_fails, edit, line_of
 
 from brochure.build import _compare_page_counts, build, prepare
 from brochure.problems import Problems

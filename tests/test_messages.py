@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 
 import pytest
-from test_bad_content import edit, line_of, run
+from conftest import edit, line_of, run
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("kr", "ko"), ("jp", "ja"), ("cn", "zh-Hans"),

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from test_bad_content import run
+from conftest import run
 
 ROOT = Path(__file__).resolve().parent.parent
 

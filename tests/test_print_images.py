@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
-from conftest import SAMPLE
+from conftest import SAMPLE, build_fails, edit, run
 from pikepdf import PdfImage
 from PIL import Image, ImageChops, ImageStat
-from test_bad_content import build_fails, edit, run
 
 from brochure.build import build
 from brochure.inspect import inspect_pdf

@@ -4,8 +4,8 @@ sample, and Persian and Hebrew to show it is not Arabic-only."""
 from __future__ import annotations
 
 import pytest
+from conftest import edit
 from pdfs import page_texts, page_width, text_box
-from test_bad_content import edit
 
 from brochure.build import build, prepare
 from brochure.problems import Problems

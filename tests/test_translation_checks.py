@@ -7,7 +7,7 @@ import re
 import shutil
 
 import yaml
-from test_bad_content import edit, line_of, run
+from conftest import edit, line_of, run
 
 
 def start_language_from_english(content, code: str, translated: int) -> None:

@@ -7,23 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SAMPLE
+from conftest import SAMPLE, edit, run
 from lxml import etree
 
-from brochure.cli import main
 from brochure.translation_checks import check_translation
 from brochure.translations import fingerprint, status
 from brochure.validate import load_project
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result
 
 
 def export(content: Path, language: str, *options: str) -> Path:
@@ -50,12 +41,6 @@ def set_target(xlf: Path, unit_id: str, text: str | None = None,
     if new_id is not None:
         unit.set("id", new_id)
     tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def snapshot(content: Path) -> dict[str, bytes]:
