@@ -26,7 +26,7 @@ from . import defaults
 from .model import Model
 from .problems import Location, Problems, relative_name
 from .sources import KeyPath, Source, field_name, load_yaml
-from .validate import report_validation_error, suggest_language
+from .validate import report_validation_error, suggest_language, validated
 
 DELEGATIONS_DIR = defaults.DELEGATIONS_DIR
 WORDING_DIR = "text"  # delegations/text/<language>.yaml: the words around a programme
@@ -291,17 +291,7 @@ def _load_wording(folder: Path, language: str, delegations: list[Delegation],
             field="languages", hint="Copy delegations/text/en.yaml to that name and "
                                     "translate it (see docs/delegations.md).")
         return None
-    source = load_yaml(path, problems)
-    if source is None:
-        return None
-    if not isinstance(source.data, dict):
-        problems.error("this file should hold 'name: value' lines", source.where())
-        return None
-    try:
-        return PageWords.model_validate(source.data)
-    except ValidationError as exc:
-        report_validation_error(exc, PageWords, source, problems)
-        return None
+    return validated(PageWords, load_yaml(path, problems), problems)
 
 
 def check_delegations(folder: Path, problems: Problems) -> list[Delegation]:

@@ -69,7 +69,7 @@ def load_project(folder: Path, languages: list[str] | None = None,
         problems.raise_if_errors()
     edition_source = load_yaml(folder / defaults.EDITION_FILE, problems)
     facts_source = load_yaml(folder / defaults.FACTS_FILE, problems)
-    edition = _model(Edition, edition_source, problems)
+    edition = validated(Edition, edition_source, problems)
     facts = _facts(facts_source, problems)
     problems.raise_if_errors()
     assert edition is not None and edition_source is not None and facts is not None
@@ -78,7 +78,7 @@ def load_project(folder: Path, languages: list[str] | None = None,
     typography = _typography(edition, edition_source, problems)
     texts = _load_texts(folder, edition.master, wanted, problems)
     master_source = texts.get(edition.master)
-    master = _model(Text, master_source, problems) if master_source else None
+    master = validated(Text, master_source, problems) if master_source else None
     problems.raise_if_errors()
     assert master is not None and master_source is not None
 
@@ -104,7 +104,8 @@ def load_project(folder: Path, languages: list[str] | None = None,
 M = typing.TypeVar("M", bound=BaseModel)
 
 
-def _model(cls: type[M], source: Source | None, problems: Problems) -> M | None:
+def validated(cls: type[M], source: Source | None, problems: Problems) -> M | None:
+    """The file's data as the model ``cls``, or None with its problems reported."""
     if source is None:
         return None
     if not isinstance(source.data, dict):
