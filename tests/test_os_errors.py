@@ -4,6 +4,7 @@ never a half-written PDF."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,11 +53,16 @@ def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(con
         [sys.executable, "-m", "brochure", "build", str(content), "--out", str(out),
          "--jobs", "2", "--force"],
         cwd=content.parent, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+        # As from a terminal: Ctrl-C not ignored, whatever this test process does.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for_workers(build.pid)
         time.sleep(0.5)  # into rendering
         assert build.poll() is None, build.communicate()
+        ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)",
+                                Path(f"/proc/{build.pid}/status").read_text()).group(1), 16)
+        assert not ignored & (1 << (signal.SIGINT - 1)), "the build ignores Ctrl-C"
         os.killpg(build.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
         started = time.perf_counter()
         _, errors = build.communicate(timeout=10)
