@@ -134,3 +134,14 @@ def test_illustrations_are_placed_whole_at_their_own_proportions(sample_pdfs, la
                 (language, section["id"], seen, drawn)
     finally:
         document.close()
+
+
+def test_never_three_hyphenated_lines_in_a_row(sample_pdfs):
+    """PDFium reads a line ending in a hyphenation as U+2010 (or U+0002/U+FFFE)."""
+    for language, path in sample_pdfs.items():
+        for number, page in enumerate(page_texts(path), start=1):
+            run = 0
+            for line in page.split("\n"):
+                hyphenated = line.rstrip().endswith(("\u2010", "\x02", "\ufffe", "-"))
+                run = run + 1 if hyphenated else 0
+                assert run < 3, (language, number, line)
