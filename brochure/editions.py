@@ -75,7 +75,9 @@ def print_css(profile: Path, bleed_mm: float) -> str:
         f"  src: url({profile.resolve().as_uri()});\n"
         "  components: cyan, magenta, yellow, black;\n"
         "}\n"
-        f"@page {{ bleed: {bleed_mm:g}mm; marks: crop; }}\n"
+        # No marks: the renderer would draw them inside the bleed; post-processing
+        # draws them in a slug beyond it (postprocess.finish_print).
+        f"@page {{ bleed: {bleed_mm:g}mm; }}\n"
         # Full-page pictures run into the bleed, so that trimming leaves no white edge.
         f".cover-frame {{ margin: -{bleed_mm:g}mm -{bleed_mm:g}mm 0; }}\n"
     )

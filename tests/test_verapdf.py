@@ -93,8 +93,8 @@ def test_no_print_page_carries_an_annotation_in_the_bleed(sample_print_pdfs):
 def test_each_contents_entry_is_one_link_described_in_the_pages_language(sample_pdfs):
     for language, path in sample_pdfs.items():
         text = text_of(language)
-        titles = [text["intro"]["title"], *(s["title"] for s in text["sections"].values()),
-                  text["labels"]["highlights"], text["back"]["title"]]
+        titles = [text["intro"]["title"], text["labels"]["highlights"],
+                  *(s["title"] for s in text["sections"].values()), text["back"]["title"]]
         with pikepdf.open(path) as pdf:
             parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
             links = [a for a in pdf.pages[1].obj.get("/Annots", [])
