@@ -27,6 +27,7 @@ from typing import Any
 from markupsafe import escape
 
 from . import defaults
+from .bilingual import bilingual_edition
 from .build import (
     Built,
     Edition,
@@ -121,6 +122,15 @@ def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | No
             if editions and editions[-1].language == language:
                 check_glyphs(editions[-1].html, project.typography[language],
                              [delegation.source, project.texts[language]], found)
+        if len(delegation.languages) == 2 and not found.errors:
+            # Both languages' texts and glyphs are checked above, in their own editions.
+            for kind_name in kinds:
+                edition = bilingual_edition(
+                    project, delegation, words, kind_named(kind_name,
+                                                           project.edition.print.variant),
+                    page_format, contexts, out_dir, shared_inputs, found)
+                if edition is not None:
+                    editions.append(edition)
         problems.extend(found)
         if editions:
             first = delegation.languages[0]
