@@ -188,6 +188,28 @@ def test_every_delegation_screen_edition_passes_pdf_ua_1(batch):
                                                                        verdict.error)
 
 
+def test_the_progress_counts_delegations():
+    """A delegation is done when the last of its editions to render is; one
+    with nothing to render (up to date) is not counted."""
+    from types import SimpleNamespace
+
+    from brochure.build import Built
+    from brochure.delegation_build import _counting_delegations
+
+    def plan(name: str, *files: str) -> SimpleNamespace:
+        editions = [SimpleNamespace(output=Path(f)) for f in files]
+        return SimpleNamespace(delegation=SimpleNamespace(id=name), editions=editions)
+
+    plans = [plan("leipzig", "de.pdf", "ko.pdf", "de+ko.pdf"), plan("rabat", "ar.pdf"),
+             plan("sendai", "ja.pdf")]
+    stale = [e for p in plans[:2] for e in p.editions]
+    seen: list[tuple[str, int, int]] = []
+    counted = _counting_delegations(plans, stale, lambda *told: seen.append(told))
+    for number, name in enumerate(["de.pdf", "ar.pdf", "de+ko.pdf", "ko.pdf"], start=1):
+        counted(Built("x", "screen", Path(name), 1, 1, 0.0), number, 4)
+    assert seen == [("rabat", 1, 2), ("leipzig", 2, 2)]
+
+
 def test_times_follow_the_locales_clock():
     start, end = dt.time(13, 30), dt.time(16, 0)
     english = time_range(start, end, Locale.parse("en"))
