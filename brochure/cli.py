@@ -216,7 +216,8 @@ def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
 
 
 class _progress_bar:
-    """A progress bar on the terminal while editions render (nothing when piped)."""
+    """A progress bar on the terminal while editions render, counting editions
+    (build) or delegations (delegations); nothing when piped."""
 
     def __enter__(self):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -236,7 +237,9 @@ class _progress_bar:
             return
         if self._task is None:
             self._task = self._bar.add_task("", total=total)
-        self._bar.update(self._task, completed=done, description=f"{built.language} done")
+        # An edition (build), or the name of a delegation (delegations).
+        name = built if isinstance(built, str) else built.language
+        self._bar.update(self._task, completed=done, description=f"{name} done")
 
     def close(self) -> None:
         if self._bar is not None:

@@ -20,6 +20,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from markupsafe import escape
 
 from . import defaults
+from .bilingual import bilingual_edition
 from .build import (
     Built,
     Edition,
@@ -54,6 +56,9 @@ MANIFEST = "manifest.json"
 # Zip entries carry a date; a fixed one keeps the archive byte-identical
 # from build to build, like the PDFs.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+DelegationProgress = Callable[[str, int, int], None]  # a delegation done, how many, of how many
 
 
 @dataclass
@@ -121,6 +126,15 @@ def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | No
             if editions and editions[-1].language == language:
                 check_glyphs(editions[-1].html, project.typography[language],
                              [delegation.source, project.texts[language]], found)
+        if len(delegation.languages) == 2 and not found.errors:
+            # Both languages' texts and glyphs are checked above, in their own editions.
+            for kind_name in kinds:
+                edition = bilingual_edition(
+                    project, delegation, words, kind_named(kind_name,
+                                                           project.edition.print.variant),
+                    page_format, contexts, out_dir, shared_inputs, found)
+                if edition is not None:
+                    editions.append(edition)
         problems.extend(found)
         if editions:
             first = delegation.languages[0]
@@ -188,9 +202,10 @@ def _without_page_count(outcome: Any) -> Any:
 def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | None = None,
                       kinds: list[str] | None = None, out_dir: Path = defaults.OUTPUT_DIR,
                       jobs: int | None = None, force: bool = False, strict: bool = False,
-                      progress: Progress | None = None) -> DelegationReport:
+                      progress: DelegationProgress | None = None) -> DelegationReport:
     """Every delegation's personalised editions; raise ``BrochureError`` if
-    anything is wrong, before anything is written."""
+    anything is wrong, before anything is written. ``progress`` is told each
+    delegation whose editions are all rendered, and how many of how many."""
     report = DelegationReport()
     out_dir = Path(out_dir)
     plans = plan_delegations(Path(folder), only, kinds, out_dir, strict, report.problems)
@@ -200,7 +215,8 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
     _check_output_folder(out_dir, stale, report.problems)
     rendered: dict[Path, tuple[Edition, Any, float, int]] = {}
-    for edition, outcome in zip(stale, _render_all(stale, jobs, progress), strict=True):
+    counted = _counting_delegations(plans, stale, progress) if progress else None
+    for edition, outcome in zip(stale, _render_all(stale, jobs, counted), strict=True):
         accepted = _accept(edition, _without_page_count(outcome), report.problems)
         if accepted is not None:
             rendered[edition.output] = (edition, *accepted)
@@ -213,6 +229,28 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
     if rendered:
         records.save()
     return report
+
+
+def _counting_delegations(plans: list[Plan], stale: list[Edition],
+                          progress: DelegationProgress) -> Progress:
+    """The renderer counts editions; a batch is counted in delegations: one is
+    done when the last of its editions to render is."""
+    rendered = {e.output for e in stale}
+    waiting = {plan.delegation.id: {e.output for e in plan.editions} & rendered
+               for plan in plans}
+    waiting = {name: outputs for name, outputs in waiting.items() if outputs}
+    total, finished = len(waiting), 0
+
+    def edition_done(built: Built, done: int, of: int) -> None:
+        nonlocal finished
+        for name, outputs in waiting.items():
+            if built.path in outputs:
+                outputs.discard(built.path)
+                if not outputs:
+                    finished += 1
+                    progress(name, finished, total)
+
+    return edition_done
 
 
 def _write(plan: Plan, rendered: dict[Path, tuple[Edition, Any, float, int]],

@@ -18,8 +18,10 @@ from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
 from weasyprint.draw import text as weasyprint_text
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -207,7 +209,7 @@ class Renderer:
                 font_config=self.font_config, color_profiles=colour_profiles,
                 stylesheets=[css for css, _ in parsed], **options,
             )
-            with _text_reads_as_written():
+            with _text_reads_as_written(), _languages_tagged():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
@@ -243,6 +245,43 @@ def _text_reads_as_written() -> Iterator[None]:
         yield
     finally:
         weasyprint_text.draw_first_line = original
+
+
+# Each language tagged as such: WeasyPrint 70 gives the PDF's structure tree
+# only the document's /Lang. A bilingual edition holds elements in another
+# language (``lang`` on the element); while a PDF is written, a wrapper gives
+# the structure element of such an element its own /Lang, which its
+# descendants inherit (ISO 32000-1 §14.9.2).
+
+
+@contextmanager
+def _languages_tagged() -> Iterator[None]:
+    original = weasyprint_tags._build_box_tree
+
+    def build_box_tree(box, *args, **kwargs):
+        language = _own_language(box)
+        for element in original(box, *args, **kwargs):
+            if language and "Lang" not in element:
+                element["Lang"] = pydyf.String(language)
+            yield element
+
+    weasyprint_tags._build_box_tree = build_box_tree  # it calls itself by this name
+    try:
+        yield
+    finally:
+        weasyprint_tags._build_box_tree = original
+
+
+def _own_language(box) -> str | None:
+    """The ``lang`` written on the box's element; None for the root and body
+    (the document's /Lang) and for boxes without an element."""
+    box = getattr(box, "_box", box)  # an absolutely placed box's placeholder
+    element = getattr(box, "element", None)
+    if element is None or box.element_tag in ("html", "body"):
+        return None
+    if type(box).__name__ in ("PageBox", "MarginBox"):
+        return None
+    return element.get("lang") or None
 
 
 def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:

@@ -9,10 +9,12 @@ import json
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from babel import Locale
 from click.testing import CliRunner
 
+from brochure import verapdf
 from brochure.cli import main
 from brochure.personalise import time_range
 from tests.conftest import SAMPLE
@@ -65,8 +67,8 @@ def test_each_language_of_a_delegation_has_its_edition(batch):
     out, _ = batch
     languages = {d: sorted(e["language"] for e in _manifest(out / d)["files"])
                  for d in DELEGATIONS}
-    assert languages == {"leipzig": ["de", "ko"], "rabat": ["ar"], "san-antonio": ["en"],
-                         "sendai": ["ja"]}
+    assert languages == {"leipzig": ["de", "de+ko", "ko"], "rabat": ["ar"],
+                         "san-antonio": ["en"], "sendai": ["ja"]}
 
 
 NAMES = {("leipzig", "de"): "Delegation der Stadt Leipzig",
@@ -124,6 +126,88 @@ def test_an_unchanged_batch_is_not_rendered_again(batch, tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+# --- the bilingual edition ------------------------------------------------------------
+
+
+def _structure(element: pikepdf.Object, inherited: str | None = None):
+    """Every structure element under ``element`` with its tag and the /Lang it
+    has, its own or an ancestor's."""
+    kids = element.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            language = str(kid["/Lang"]) if "/Lang" in kid else inherited
+            yield str(kid["/S"]), language, kid
+            yield from _structure(kid, language)
+
+
+def test_the_bilingual_edition_holds_both_languages(batch):
+    """Delegation pages side by side in both languages, then the brochure in
+    German, then in Korean: both scripts, each contents leading to its part."""
+    out, _ = batch
+    path = out / "leipzig" / "leipzig_screen_de+ko.pdf"
+    pages = [" ".join(page.split()) for page in page_texts(path)]
+    cover = pages[0]
+    assert "Delegation der Stadt Leipzig" in cover and "라이프치히시 대표단" in cover
+    assert "12.–14. Mai 2026" in cover and "2026년 5월 12일~14일" in cover
+    assert "Willkommen in Gwangju" in pages[1] and "광주에 오신 것을 환영합니다" in pages[1]
+    assert "Empfang durch den Bürgermeister" in pages[2] and "시장 접견" in pages[2]
+    assert "오전 10:00 ~ 오전 11:00" in pages[2] and "10:00 – 11:00" in pages[2]
+    # The brochure's pages follow in German, then in Korean.
+    german = next(i for i, page in enumerate(pages) if "Demokratie und Menschenrechte" in page
+                  and i > 3)
+    korean = next(i for i, page in enumerate(pages) if "민주주의와 인권" in page and i > german)
+    assert german < korean < len(pages)
+    assert len(pages) > 2 * 12
+
+
+def test_each_language_of_the_bilingual_edition_is_tagged_with_its_lang(batch):
+    out, _ = batch
+    with pikepdf.open(out / "leipzig" / "leipzig_screen_de+ko.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "de"
+        elements = list(_structure(pdf.Root.StructTreeRoot.K[0], "de"))
+        own = {str(e["/Lang"]) for _, _, e in elements if "/Lang" in e}
+        assert own == {"de", "ko"}
+        headings = [(tag, language) for tag, language, _ in elements if tag == "/H1"]
+        # The delegation's cover (de, ko), the brochure's cover in each part.
+        assert headings == [("/H1", "de"), ("/H1", "ko"), ("/H1", "de"), ("/H1", "ko")]
+        korean = [e for tag, language, e in elements if language == "ko" and tag == "/P"]
+        assert len(korean) > 50
+
+
+def test_every_delegation_screen_edition_passes_pdf_ua_1(batch):
+    """veraPDF, in one run for every screen PDF of the batch (single and bilingual)."""
+    out, _ = batch
+    paths = sorted(out.rglob("*_screen_*.pdf"))
+    assert len(paths) == 6
+    assert verapdf.available(), "veraPDF cannot run here: " + verapdf.SETUP_HINT
+    for path, verdict in verapdf.validate(paths, "ua1").items():
+        failures = [f"{rule} at {rule.contexts}" for rule in verdict.failed_rules]
+        assert verdict.passed and not failures and not verdict.error, (path.name, failures,
+                                                                       verdict.error)
+
+
+def test_the_progress_counts_delegations():
+    """A delegation is done when the last of its editions to render is; one
+    with nothing to render (up to date) is not counted."""
+    from types import SimpleNamespace
+
+    from brochure.build import Built
+    from brochure.delegation_build import _counting_delegations
+
+    def plan(name: str, *files: str) -> SimpleNamespace:
+        editions = [SimpleNamespace(output=Path(f)) for f in files]
+        return SimpleNamespace(delegation=SimpleNamespace(id=name), editions=editions)
+
+    plans = [plan("leipzig", "de.pdf", "ko.pdf", "de+ko.pdf"), plan("rabat", "ar.pdf"),
+             plan("sendai", "ja.pdf")]
+    stale = [e for p in plans[:2] for e in p.editions]
+    seen: list[tuple[str, int, int]] = []
+    counted = _counting_delegations(plans, stale, lambda *told: seen.append(told))
+    for number, name in enumerate(["de.pdf", "ar.pdf", "de+ko.pdf", "ko.pdf"], start=1):
+        counted(Built("x", "screen", Path(name), 1, 1, 0.0), number, 4)
+    assert seen == [("rabat", 1, 2), ("leipzig", 2, 2)]
 
 
 def test_times_follow_the_locales_clock():
