@@ -157,5 +157,7 @@ def _style(sides: list[dict[str, Any]]) -> Markup:
         if side["number"] > 1:
             rules += [f"{scopes[1]} {{ page: bi-part-{side['number']}; }}",
                       f"@page bi-part-{side['number']} {{ @bottom-center {{ "
-                      f"content: counter(page, {counter}); }} }}"]
+                      f"content: counter(page, {counter}); }} }}",
+                      f"@page bi-part-{side['number']}:blank {{ @bottom-center {{ "
+                      "content: none; } }"]
     return Markup("<style>\n  " + "\n  ".join(rules) + "\n</style>")
