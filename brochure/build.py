@@ -299,7 +299,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
           jobs: int | None = None, force: bool = False,
           progress: Progress | None = None, kinds: list[str] | None = None,
           impose: str | None = None, final: bool = False,
-          formats: list[str] | None = None) -> BuildReport:
+          formats: list[str] | None = None, verify: bool = False) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
@@ -326,6 +326,8 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     _compare_page_counts(editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
 
+    if verify:
+        _verify(rendered, report.problems)
     sheets = _impose_all(editions, rendered, report.problems) if impose == "saddle-stitch" \
         else {}
     report.problems.raise_if_errors(strict)
@@ -349,6 +351,33 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
             write_atomically(built.sheets, data)
         report.built.append(built)
     return report
+
+
+def _verify(rendered: list, problems: Problems) -> None:
+    """veraPDF's verdict on every screen (PDF/UA-1) and archive (PDF/A-2b) edition
+    just rendered, before anything is written: a failed rule is an error, as in
+    'brochure inspect --as KIND'. One JVM for all of them."""
+    import tempfile
+
+    from . import verapdf
+
+    with tempfile.TemporaryDirectory(prefix="brochure-verify-") as folder:
+        jobs: dict[Path, tuple[str, Edition]] = {}
+        for edition, pdf, *_ in rendered:
+            if flavour := verapdf.FLAVOUR_FOR.get(edition.kind):
+                path = Path(folder) / edition.output.name
+                path.write_bytes(pdf.data)
+                jobs[path] = (flavour, edition)
+        verdicts = verapdf.validate_each({p: f for p, (f, _) in jobs.items()}) if jobs else {}
+    for path, verdict in verdicts.items():
+        edition = jobs[path][1]
+        where = Location(relative_name(edition.output))
+        hint = f"Run 'brochure inspect {relative_name(edition.output)} --as {edition.kind}' " \
+               "on a build without --verify to see the whole report."
+        for rule in verdict.failed_rules:
+            problems.error(f"veraPDF: {rule}", where, hint=hint)
+        if verdict.error:
+            problems.error(f"veraPDF could not validate the file: {verdict.error}", where)
 
 
 def _impose_all(editions: list[Edition], rendered: list, problems: Problems,

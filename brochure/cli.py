@@ -92,12 +92,15 @@ def main() -> None:
                    "(otherwise it is built marked DRAFT).")
 @click.option("--watch", is_flag=True,
               help="Keep running: rebuild what changed every time a file is saved (Ctrl-C stops).")
+@click.option("--verify", is_flag=True,
+              help="Also check every screen and archive edition with veraPDF (PDF/UA-1, "
+                   "PDF/A-2b) before writing it, as 'inspect --as' does: slower.")
 @click.option("--impose", type=click.Choice(["saddle-stitch"]), default=None,
               help="Also write each PDF's printer's sheets (two pages per sheet, "
                    "booklet order) as <name>_sheets.pdf.")
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
           jobs: int | None, force: bool, kinds: tuple[str, ...], formats: tuple[str, ...],
-          final: bool, watch: bool, impose: str | None) -> None:
+          final: bool, watch: bool, verify: bool, impose: str | None) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -112,7 +115,8 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     # Every option counts the same way for one build and for --watch.
     options: dict[str, Any] = {
         "strict": strict, "jobs": jobs, "force": force, "kinds": list(kinds) or None,
-        "impose": impose, "final": final, "formats": list(formats) or None}
+        "impose": impose, "final": final, "formats": list(formats) or None,
+        "verify": verify}
     if watch:
         _watch(content_dir, list(languages) or None, out_dir, options)
         return
