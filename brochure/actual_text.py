@@ -12,9 +12,10 @@ the text of such glyphs: ``/Span <</ActualText (…)>> BDC … EMC``.
 
 This module rewrites the content-stream operators the renderer emitted for one
 line, given the clusters it drew (render_pdf finds both): the glyphs of each
-misread cluster are split out of their ``TJ`` array and wrapped in a span. A
-``TJ`` array split in two draws exactly what it drew before, and marked
-content draws nothing: the page looks the same.
+word that holds a misread cluster, or a glyph moved off its pen position, are
+split out of their ``TJ`` array and wrapped in a span. A ``TJ`` array split in
+two draws exactly what it drew before, and marked content draws nothing: the
+page looks the same.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class Cluster:
     reads_as: list[str]      # what the font's ToUnicode map gives for each glyph
     run: int                 # clusters of one run share font and direction
     rtl: bool                # drawn right to left: clusters come in reverse order
-    raised: bool = False     # a glyph is drawn off the baseline
+    moved: bool = False      # a glyph is drawn back from its pen position or off
+                             # the baseline (a mark placed above or below its base)
 
     @property
     def misread(self) -> bool:
@@ -44,8 +46,10 @@ class Cluster:
 
     @property
     def markable(self) -> bool:
-        # Right-to-left text is left as it is: PDFium reverses the ActualText of
-        # a right-to-left run a second time (measured on the Arabic sample).
+        # Right-to-left text is left as it is: both pdftotext and PDFium reverse
+        # the ActualText of a right-to-left run, as if it were in drawing order
+        # (pdftotext all of it, PDFium each run of letters between marks and
+        # spaces; measured on the Arabic sample).
         return not self.rtl
 
 
@@ -57,21 +61,39 @@ class _Span:
     run: int
 
 
-def _marked(clusters: list[Cluster]) -> list[bool]:
-    """Which clusters to mark: the misread ones, and two kinds of neighbours
-    that PDFium reads wrong once a span has split the line's TJ array."""
-    marked = [cluster.misread and cluster.markable for cluster in clusters]
+def _words(clusters: list[Cluster]) -> list[list[int]]:
+    """The indices of each word's clusters: clusters of one run between spaces."""
+    words: list[list[int]] = []
     for i, cluster in enumerate(clusters):
-        # A raised glyph (a Thai tone mark) is drawn by a TJ of its own, which
-        # PDFium orders by where its glyph starts: after the next glyph, which
-        # starts at about the same place, and reads elsewhere in the line. A
-        # span over the mark and the next cluster reads as one text; PDFium
-        # puts it at the span's first TJ in its order (a span that also took
-        # in the base before the mark would get a space after it).
-        if cluster.raised and cluster.markable:
-            for j in (i, i + 1):
-                if 0 <= j < len(clusters) and clusters[j].run == cluster.run:
-                    marked[j] = True
+        if cluster.text.isspace():
+            continue
+        if words and words[-1][-1] == i - 1 and clusters[i - 1].run == cluster.run:
+            words[-1].append(i)
+        else:
+            words.append([i])
+    return words
+
+
+def _marked(clusters: list[Cluster]) -> list[bool]:
+    """Which clusters to mark: every cluster of a word that the font's map
+    misreads or that has a glyph moved off its pen position, and the spaces
+    beside such a word.
+
+    A whole word, not the clusters alone, because of how the extractors place
+    text. A moved glyph (a vowel sign under its consonant, as in कृ; a tone mark
+    above) starts before the end of the glyph it is drawn over: poppler takes
+    it for the start of a new line, and PDFium orders it by where it starts.
+    Marked, the glyphs are read as one piece of text, placed where the span's
+    glyphs begin (poppler) or at the span's first TJ (PDFium, which puts a
+    space after it when more TJs follow, as a raised glyph needs a TJ of its
+    own): a span that ends at the end of a word has a space after it anyway.
+    """
+    marked = [False] * len(clusters)
+    for word in _words(clusters):
+        if any((clusters[i].misread or clusters[i].moved) and clusters[i].markable
+               for i in word):
+            for i in word:
+                marked[i] = True
     for i, cluster in enumerate(clusters):
         # A space left alone in a TJ has no ink, and PDFium drops it.
         neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(clusters)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, defaults
-from .problems import Location, Problems, relative_name
+from .problems import BrochureError, Location, Problems, relative_name
 from .records import BuildRecords, FileDigests, digest, files_inside, fingerprint
 from .state import (
     InputState,
@@ -91,6 +91,7 @@ class Built:
     warnings: int = 0
     up_to_date: bool = False
     sheets: Path | None = None  # the imposed printer's sheets, when asked for
+    draft: bool = False  # stamped DRAFT on every page: texts are missing or out of date
 
 
 @dataclass
@@ -102,17 +103,21 @@ class BuildReport:
 Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
 
 
-def output_name(edition_id: str, language: str, kind: str = "screen",
-                page_format: str | None = None) -> str:
-    """gwangju-city_print_ko.pdf; another format than the brochure's own is named
-    too: gwangju-city_leaflet_print_ko.pdf."""
-    middle = f"{page_format}_" if page_format else ""
-    return f"{edition_id}_{middle}{kind}_{language}.pdf"
-
-
 # A5 is A4 reduced by 1/√2: the A4 layout is rendered at that scale, so an A5
 # edition keeps every proportion of the design.
 ZOOM = {"A5": 2 ** -0.5}
+
+
+def own_format(project: Project) -> str:
+    """The brochure's own page format: its PDFs are named without it."""
+    return (project.edition.formats or [project.edition.page_size])[0]
+
+
+def output_path(project: Project, out_dir: Path, language: str, kind: str,
+                page_format: str) -> Path:
+    """Where the build writes an edition (and where proof and preview find it)."""
+    named = page_format if page_format != own_format(project) else None
+    return Path(out_dir) / defaults.output_name(project.edition.id, language, kind, named)
 
 
 def stylesheets_for(project: Project, direction: str) -> list[Path]:
@@ -134,31 +139,32 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     from .editions import kind_named
     from .glyphs import check_glyphs
     from .localise import localise
+    from .translation_checks import check_translations
     from .translations import project_status
     from .validate import load_project
 
     project = load_project(folder, languages, problems)
     kinds = kinds or list(project.edition.editions)
-    own_format = (project.edition.formats or [project.edition.page_size])[0]
-    formats = formats or list(project.edition.formats) or [own_format]
+    formats = formats or list(project.edition.formats) or [own_format(project)]
     _check_print_profile(project, kinds, problems)
     _check_leaflet(project, formats, problems)
-    shared_inputs = _shared_inputs(project, digests or FileDigests())
+    shared_inputs = _shared_inputs(project, digests)
     statuses = project_status(project, problems)
     editions = []
     for language in project.languages:
         found = Problems()
         typography = project.typography[language]
         context = localise(project, language, found)
-        _report_stale(project, statuses.get(language), found)
+        if language in statuses:
+            _report_stale(project, statuses[language], found)
+            check_translations(project, statuses[language], found)
         context["draft"] = len(found.warnings)
         if final and found.warnings:
             found = _refused_as_draft(found)
         for page_format in formats:
             for kind_name in kinds:
                 kind = kind_named(kind_name, project.edition.print.variant)
-                edition = _edition(project, language, kind, page_format,
-                                   page_format != own_format, context, out_dir,
+                edition = _edition(project, language, kind, page_format, context, out_dir,
                                    shared_inputs, found)
                 if edition is not None:
                     edition.warnings = len(found.warnings)
@@ -173,7 +179,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
 
 
 def _edition(project: Project, language: str, kind: EditionKind, page_format: str,
-             name_format: bool, context: dict[str, Any], out_dir: Path,
+             context: dict[str, Any], out_dir: Path,
              shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
     """One language in one edition kind and page format, or None when its
     template fails."""
@@ -215,8 +221,7 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
         options["zoom"] = zoom
     return Edition(
         language=language, kind=kind.name, page_format=page_format, html=html,
-        output=out_dir / output_name(project.edition.id, language, kind.name,
-                                     page_format if name_format else None),
+        output=output_path(project, out_dir, language, kind.name, page_format),
         base_dir=project.folder,
         stylesheets=[*generated, *stylesheets_for(project, typography.direction)],
         roots=roots, options=options,
@@ -228,10 +233,14 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
         text=project.texts[language])
 
 
-def _report_stale(project: Project, status: LanguageStatus | None, found: Problems) -> None:
-    if status is None:
-        return
+def _report_stale(project: Project, status: LanguageStatus, found: Problems) -> None:
     source = project.texts[status.language]
+    for field_id in status.copied:
+        found.warning(
+            f"the same as the {project.edition.master} text: not translated yet",
+            source.where(tuple(field_id.split("."))), field=field_id,
+            hint="Translate it; if it is right as it is (a name), run 'brochure status "
+                 f"--accept {status.language}' after checking the whole language.")
     for field_id in status.stale:
         path = tuple(field_id.split("."))
         found.warning(
@@ -270,8 +279,9 @@ def _check_print_profile(project: Project, kinds: list[str], problems: Problems)
                  "print.profile to your print shop's .icc file.")
 
 
-def _shared_inputs(project: Project, digests: FileDigests) -> dict[str, Any]:
-    """What every edition of a brochure depends on, besides its own HTML."""
+def _shared_inputs(project: Project, digests: FileDigests | None = None) -> dict[str, Any]:
+    """What every edition of a brochure depends on, besides its own HTML;
+    ``digests`` knows the digests of files hashed before."""
     from importlib.metadata import version
 
     from .records import file_digests
@@ -280,7 +290,9 @@ def _shared_inputs(project: Project, digests: FileDigests) -> dict[str, Any]:
         "brochure": __version__,
         "weasyprint": version("weasyprint"),
         # Text files reach an edition through its HTML; everything else counts.
-        "content": file_digests(project.folder, (f"{defaults.TEXT_DIR}/",), digests),
+        # Delegation files reach only their own editions, through their HTML.
+        "content": file_digests(project.folder, (f"{defaults.TEXT_DIR}/",
+                                                 f"{defaults.DELEGATIONS_DIR}/"), digests),
         "templates": file_digests(defaults.project_templates(), (), digests),
         "styles": file_digests(defaults.project_styles(), (), digests),
     }
@@ -291,7 +303,8 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
           final: bool = False, formats: list[str] | None = None) -> Problems:
     """Validate everything a build needs, glyphs included; render no PDF.
 
-    When nothing has changed since the last check of the folder with the same
+    The brochure's delegation files are checked too (docs/delegations.md). When
+    nothing has changed since the last check of the folder with the same
     options, its problems are given again without loading anything.
     """
     folder = Path(folder)
@@ -301,9 +314,13 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     if problems is not None:
         problems.raise_if_errors(strict)
         return problems
+    from .delegations import check_delegations
+
     problems = Problems()
     prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
             final, formats)
+    check_delegations(folder, problems)
+    problems.raise_if_errors(strict)
     remember_check(folder, state, problems)
     return problems
 
@@ -313,27 +330,26 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
           jobs: int | None = None, force: bool = False,
           progress: Progress | None = None, kinds: list[str] | None = None,
           impose: str | None = None, final: bool = False,
-          formats: list[str] | None = None) -> BuildReport:
+          formats: list[str] | None = None, verify: bool = False) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
     rendered again (unless ``force``); when no input of the whole build has
     changed since the last one into ``out_dir``, with the same options, nothing
     is loaded either (see state.py). With ``impose="saddle-stitch"``, each PDF
-    also gets its printer's sheets, ``<name>_sheets.pdf``, beside it.
+    also gets its printer's sheets, ``<name>_sheets.pdf``, beside it. With
+    ``verify``, veraPDF judges every screen and archive edition it renders.
     """
     report = BuildReport()
     out_dir = Path(out_dir)
     records = BuildRecords(out_dir)
     state = None
-    if not force:
+    if not force and impose is None:  # the printer's sheets are made anew each time
         state = input_state(Path(folder), {
             "command": "build", "languages": languages, "kinds": kinds, "final": final,
             "formats": formats, "out": str(out_dir)})
-        unchanged = _unchanged_build(records, state, out_dir, report)
-        if unchanged is not None:
+        if _unchanged_build(records, state, out_dir, report):
             report.problems.raise_if_errors(strict)
-            _impose(impose, unchanged)
             return report
     editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
                        final, formats, records.digests)
@@ -353,6 +369,12 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     _compare_page_counts(editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
 
+    if verify:
+        _verify(rendered, report.problems)
+    sheets = _impose_all(editions, rendered, report.problems) if impose == "saddle-stitch" \
+        else {}
+    report.problems.raise_if_errors(strict)
+
     from .write import write_atomically
 
     written = {}
@@ -362,59 +384,95 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
         written[edition.output] = Built(
             edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
-            seconds, edition.warnings + warnings)
+            seconds, edition.warnings + warnings, draft=edition.warnings > 0)
     for edition in editions:
-        report.built.append(written.get(edition.output) or _up_to_date(edition, records))
+        built = written.get(edition.output) or _up_to_date(edition, records)
+        if edition.output in sheets:
+            built.sheets, data = sheets[edition.output]
+            write_atomically(built.sheets, data)
+        report.built.append(built)
     if state is not None and state.settled:
         records.remember_last({
             "key": state.key, "problems": problems_data(prepared),
-            "editions": [[e.output.name, e.page_format, e.direction, e.warnings,
-                          records.entry(e.output).get("fingerprint")] for e in editions]})
+            "editions": [[e.output.name, e.warnings, records.entry(e.output).get("fingerprint")]
+                         for e in editions]})
     if rendered:
         records.save()
     else:
         with contextlib.suppress(OSError):  # a no-op also works in a folder it cannot write
             records.save()
-    _impose(impose, [(e.page_format, e.direction, b)
-                     for e, b in zip(editions, report.built, strict=True)])
     return report
 
 
 def _unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
-                     report: BuildReport) -> list[tuple[str, str, Built]] | None:
-    """The outcome of the last build into ``out_dir`` if none of its inputs and
-    none of its PDFs changed since: every edition up to date, the same problems.
-    Each edition comes with its page format and direction (for imposing)."""
+                     report: BuildReport) -> bool:
+    """The outcome of the last build into ``out_dir``, if none of its inputs and
+    none of its PDFs changed since: every edition up to date, the same problems."""
     last = records.last
     if last.get("key") != state.key:
-        return None
-    found = []
-    for name, page_format, direction, warnings, print_ in last["editions"]:
+        return False
+    built = []
+    for name, warnings, print_ in last["editions"]:
         output = out_dir / name
         entry = records.entry(output)
         if entry.get("fingerprint") != print_ or not records.is_unchanged(output):
-            return None
-        built = Built(entry["language"], entry["kind"], output, int(entry.get("pages", 0)),
-                      output.stat().st_size, 0.0, warnings, up_to_date=True)
-        found.append((page_format, direction, built))
+            return False
+        built.append(Built(entry["language"], entry["kind"], output, int(entry.get("pages", 0)),
+                           output.stat().st_size, 0.0, warnings, up_to_date=True,
+                           draft=warnings > 0))
     report.problems.extend(problems_from(last["problems"]))
-    report.built = [built for *_, built in found]
+    report.built = built
     with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
         records.save()
-    return found
+    return True
 
 
-def _impose(impose: str | None, editions: list[tuple[str, str, Built]]) -> None:
-    """The printer's sheets of every PDF but the folded leaflets."""
-    if impose != "saddle-stitch":
-        return
-    from .impose import saddle_stitch
+def _verify(rendered: list, problems: Problems) -> None:
+    """veraPDF's verdict on every screen (PDF/UA-1) and archive (PDF/A-2b) edition
+    just rendered, before anything is written: a failed rule is an error, as in
+    'brochure inspect --as KIND'. One JVM for all of them."""
+    import tempfile
 
-    for page_format, direction, built in editions:
-        if page_format == "leaflet":
+    from . import verapdf
+
+    with tempfile.TemporaryDirectory(prefix="brochure-verify-") as folder:
+        jobs: dict[Path, tuple[str, Edition]] = {}
+        for edition, pdf, *_ in rendered:
+            if flavour := verapdf.FLAVOUR_FOR.get(edition.kind):
+                path = Path(folder) / edition.output.name
+                path.write_bytes(pdf.data)
+                jobs[path] = (flavour, edition)
+        verdicts = verapdf.validate_each({p: f for p, (f, _) in jobs.items()}) if jobs else {}
+    for path, verdict in verdicts.items():
+        edition = jobs[path][1]
+        where = Location(relative_name(edition.output))
+        hint = f"Run 'brochure inspect {relative_name(edition.output)} --as {edition.kind}' " \
+               "on a build without --verify to see the whole report."
+        for rule in verdict.failed_rules:
+            problems.error(f"veraPDF: {rule}", where, hint=hint)
+        if verdict.error:
+            problems.error(f"veraPDF could not validate the file: {verdict.error}", where)
+
+
+def _impose_all(editions: list[Edition], rendered: list, problems: Problems,
+                ) -> dict[Path, tuple[Path, bytes]]:
+    """The printer's sheets of every stitched edition, made before anything is
+    written: an edition that cannot be imposed stops the build like any error."""
+    from .impose import impose
+
+    new = {edition.output: pdf.data for edition, pdf, *_ in rendered}
+    sheets = {}
+    for edition in editions:
+        if edition.page_format == "leaflet":
             continue  # folded, not stitched
-        built.sheets = built.path.with_name(f"{built.path.stem}_sheets.pdf")
-        saddle_stitch(built.path, built.sheets, right_to_left=direction == "rtl")
+        target = edition.output.with_name(f"{edition.output.stem}_sheets.pdf")
+        try:
+            data = new.get(edition.output) or edition.output.read_bytes()
+            sheets[edition.output] = (target, impose(data, edition.output,
+                                                     edition.direction == "rtl")[0])
+        except BrochureError as exc:
+            problems.items.extend(exc.problems)
+    return sheets
 
 
 def _check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems) -> None:
@@ -510,7 +568,8 @@ def _image_file(folder: Path, size: tuple[int, int]) -> str:
 def _up_to_date(edition: Edition, records: BuildRecords) -> Built:
     entry = records.entry(edition.output)
     return Built(edition.language, edition.kind, edition.output, int(entry.get("pages", 0)),
-                 edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True)
+                 edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True,
+                 draft=edition.warnings > 0)
 
 
 # --- rendering, in this process or in a pool of workers -------------------------

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__, defaults
-from .problems import BrochureError, Problems
+from .problems import BrochureError, Problems, SingleProblem
 
 CONTENT_ARG = click.argument(
     "content_dir", required=False, default=str(defaults.CONTENT_DIR),
@@ -18,10 +21,20 @@ LANG_OPTION = click.option(
     "--lang", "languages", multiple=True, metavar="CODE",
     help="Only this language (repeat for several). Default: all of the edition's.")
 EDITION_OPTION = click.option(
-    "--edition", "kinds", multiple=True, type=click.Choice(["screen", "print", "archive"]),
+    "--edition", "kinds", multiple=True, type=click.Choice(defaults.EDITION_KINDS),
     help="Only this edition (repeat for several). Default: those the edition file lists.")
+FORMAT_OPTION = click.option(
+    "--format", "formats", multiple=True, type=click.Choice(defaults.PAGE_FORMATS),
+    help="Page format (repeat for several): A4, A5, letter, or the tri-fold leaflet. "
+         "Default: the edition file's.")
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
+
+
+# What a failed command says it did, after its problems: only commands that
+# write can say that nothing was written.
+_OUTCOME = {"check": "Not ready to build", "inspect": "Not checked",
+            "preview": "The preview did not start", "status": "Nothing was written"}
 
 
 class _Commands(click.Group):
@@ -34,12 +47,19 @@ class _Commands(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrochureError as exc:
+            _fail(exc, _OUTCOME.get(ctx.invoked_subcommand or "", "Nothing was written"))
         except OSError as exc:
             click.echo(f"Error: {describe_os_error(exc)}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Stopped (Ctrl-C); no file was left half-written.", err=True)
-            sys.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Not sys.exit: the interpreter's exit would wait for the worker pool's
+            # threads, which a stopped pool may leave waiting. Every file is already
+            # complete or removed (write.write_atomically), so nothing is lost.
+            os._exit(130)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,21 +86,21 @@ def main() -> None:
               help="Editions rendered at once. Default: one per processor core.")
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @EDITION_OPTION
-@click.option("--format", "formats", multiple=True,
-              type=click.Choice(["A4", "A5", "letter", "leaflet"]),
-              help="Page format (repeat for several): A4, A5, letter, or the tri-fold "
-                   "leaflet. Default: the edition file's.")
+@FORMAT_OPTION
 @click.option("--final", is_flag=True,
               help="Refuse to build a language with missing or out-of-date translations "
                    "(otherwise it is built marked DRAFT).")
 @click.option("--watch", is_flag=True,
               help="Keep running: rebuild what changed every time a file is saved (Ctrl-C stops).")
+@click.option("--verify", is_flag=True,
+              help="Also check every screen and archive edition with veraPDF (PDF/UA-1, "
+                   "PDF/A-2b) before writing it, as 'inspect --as' does: slower.")
 @click.option("--impose", type=click.Choice(["saddle-stitch"]), default=None,
               help="Also write each PDF's printer's sheets (two pages per sheet, "
                    "booklet order) as <name>_sheets.pdf.")
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
           jobs: int | None, force: bool, kinds: tuple[str, ...], formats: tuple[str, ...],
-          final: bool, watch: bool, impose: str | None) -> None:
+          final: bool, watch: bool, verify: bool, impose: str | None) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -92,22 +112,26 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     """
     from .build import build as run_build
 
+    # Every option counts the same way for one build and for --watch.
+    options: dict[str, Any] = {
+        "strict": strict, "jobs": jobs, "force": force, "kinds": list(kinds) or None,
+        "impose": impose, "final": final, "formats": list(formats) or None,
+        "verify": verify}
     if watch:
-        _watch(content_dir, list(languages) or None, out_dir, strict, jobs, list(kinds) or None)
+        _watch(content_dir, list(languages) or None, out_dir, options)
         return
     with _progress_bar() as progress:
-        try:
-            report = run_build(content_dir, list(languages) or None, out_dir, strict, jobs,
-                               force=force, progress=progress, kinds=list(kinds) or None,
-                               impose=impose, final=final, formats=list(formats) or None)
-        except BrochureError as exc:
-            progress.close()
-            _fail(exc)
+        report = run_build(content_dir, list(languages) or None, out_dir,
+                           progress=progress, **options)
     _show_warnings(report.problems)
     rows = [(str(b.path), b.kind, b.language, str(b.pages), _size(b.size),
-             "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings))
-            for b in report.built]
-    _table(("file", "edition", "language", "pages", "size", "time", "warnings"), rows)
+             "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings),
+             "DRAFT" if b.draft else "") for b in report.built]
+    _table(("file", "edition", "language", "pages", "size", "time", "warnings", "mark"), rows)
+    drafts = sorted({b.language for b in report.built if b.draft})
+    if drafts:
+        click.echo(f"Marked DRAFT on every page: {', '.join(drafts)} (texts missing, copied "
+                   "or out of date: see 'brochure status'). 'build --final' refuses them.")
     for built in report.built:
         if built.sheets:
             click.echo(f"printer's sheets: {built.sheets}")
@@ -128,16 +152,52 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     """
     from .build import check as run_check
 
-    try:
-        problems = run_check(content_dir, list(languages) or None, strict, final=final)
-    except BrochureError as exc:
-        _fail(exc, outcome="Not ready to build")
+    problems = run_check(content_dir, list(languages) or None, strict, final=final)
     _show_warnings(problems)
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
 
 
-def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path, strict: bool,
-           jobs: int | None, kinds: list[str] | None) -> None:
+@main.command()
+@CONTENT_ARG
+@click.option("--only", multiple=True, metavar="ID",
+              help="Only this delegation (its file's name; repeat for several). Default: all.")
+@EDITION_OPTION
+@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write OUT/delegations/<id>/ and <id>.zip into.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Editions rendered at once. Default: one per processor core.")
+@click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
+@STRICT_OPTION
+def delegations(content_dir: Path, only: tuple[str, ...], kinds: tuple[str, ...],
+                out_dir: Path, jobs: int | None, force: bool, strict: bool) -> None:
+    """Make the personalised brochure of every delegation in CONTENT_DIR/delegations/.
+
+    Each delegation gets OUT/delegations/<id>/ with its PDFs and manifest.json,
+    and OUT/delegations/<id>.zip with the same. Delegations whose files and
+    brochure have not changed are not rebuilt. See docs/delegations.md.
+
+    \b
+    Example:
+      brochure delegations content/gwangju --only leipzig --edition screen
+    """
+    from .delegation_build import build_delegations
+
+    with _progress_bar() as progress:
+        report = build_delegations(content_dir, list(only) or None, list(kinds) or None,
+                                   out_dir, jobs, force=force, strict=strict,
+                                   progress=progress)
+    _show_warnings(report.problems)
+    rows = [(str(b.path), d.delegation, b.kind, b.language, str(b.pages), _size(b.size),
+             "up to date" if b.up_to_date else f"{b.seconds:.1f} s")
+            for d in report.delegations for b in d.files]
+    _table(("file", "delegation", "edition", "language", "pages", "size", "time"), rows)
+    for built in report.delegations:
+        click.echo(f"to send: {built.archive}")
+
+
+def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
+           options: dict[str, Any]) -> None:
     """Rebuild on every save until Ctrl-C; a content error is shown and waited out."""
     from .watch import watch_and_build
 
@@ -154,14 +214,14 @@ def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path, strict
 
     click.echo(f"Watching {content_dir}, the templates and the styles; Ctrl-C stops.")
     try:
-        watch_and_build(content_dir, languages, out_dir, show, strict=strict, jobs=jobs,
-                        kinds=kinds)
+        watch_and_build(content_dir, languages, out_dir, show, options)
     except KeyboardInterrupt:
         click.echo("Stopped.")
 
 
 class _progress_bar:
-    """A progress bar on the terminal while editions render (nothing when piped)."""
+    """A progress bar on the terminal while editions render, counting editions
+    (build) or delegations (delegations); nothing when piped."""
 
     def __enter__(self):
         self._task = None
@@ -181,7 +241,9 @@ class _progress_bar:
             return
         if self._task is None:
             self._task = self._bar.add_task("", total=total)
-        self._bar.update(self._task, completed=done, description=f"{built.language} done")
+        # An edition (build), or the name of a delegation (delegations).
+        name = built if isinstance(built, str) else built.language
+        self._bar.update(self._task, completed=done, description=f"{name} done")
 
     def close(self) -> None:
         if self._bar is not None:
@@ -202,9 +264,11 @@ def _show_warnings(problems: Problems) -> None:
         click.echo(str(problem), err=True)
 
 
-def _fail(exc: BrochureError, outcome: str = "Nothing was written") -> None:
+def _fail(exc: BrochureError, outcome: str = "Nothing was written") -> NoReturn:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
+    if isinstance(exc, SingleProblem):
+        sys.exit(1)  # its one line says it all
     errors = sum(1 for p in exc.problems if p.severity == "error")
     warnings = len(exc.problems) - errors
     summary = f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
@@ -232,8 +296,9 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder the PDFs were built into; the proofs are written there too.")
 @EDITION_OPTION
+@FORMAT_OPTION
 def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
-          kinds: tuple[str, ...]) -> None:
+          kinds: tuple[str, ...], formats: tuple[str, ...]) -> None:
     """Make a proof sheet of each built PDF of CONTENT_DIR: every page, small, on
     one PNG (<name>_proof.png next to the PDF). Run 'brochure build' first.
 
@@ -242,21 +307,19 @@ def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,
       brochure build content/gwangju --lang ko --edition screen
       brochure proof content/gwangju --lang ko --edition screen
       # writes output/gwangju-city_screen_ko_proof.png
+      brochure proof --format A5 --lang en   # the A5 editions
     """
     from .proof import proof_built
 
-    try:
-        written = proof_built(content_dir, list(languages) or None, out_dir,
-                              list(kinds) or None)
-    except BrochureError as exc:
-        _fail(exc)
+    written = proof_built(content_dir, list(languages) or None, out_dir,
+                          list(kinds) or None, list(formats) or None)
     for path in written:
         click.echo(str(path))
 
 
 @main.command("inspect")
 @click.argument("pdf_file", type=click.Path(path_type=Path))
-@click.option("--as", "use", type=click.Choice(["screen", "print", "archive"]),
+@click.option("--as", "use", type=click.Choice(defaults.EDITION_KINDS),
               help="Also check the PDF for this use; exit 1 if anything is an error.")
 @click.option("--bleed", "bleed_mm", type=click.FloatRange(0, 20), default=None,
               metavar="MM", help="The bleed the print shop asks for (default: 3 mm).")
@@ -271,23 +334,14 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
       brochure inspect output/gwangju-city_screen_en.pdf --as screen
       brochure inspect output/gwangju-city_print_en.pdf --as print --bleed 5
     """
-    from .inspect import UnreadablePdf, format_report, inspect_pdf
+    from .inspect import format_report, inspect_pdf
     from .preflight import check_claims, validator_findings
-    from .verapdf import VeraPdfUnavailable
 
-    try:
-        report = inspect_pdf(pdf_file)
-    except UnreadablePdf as exc:
-        click.echo(f"{pdf_file}: {exc}", err=True)
-        sys.exit(1)
+    report = inspect_pdf(pdf_file)
     click.echo(format_report(report))
     if use is None:
         return
-    try:
-        validator, more = validator_findings(pdf_file, use)
-    except VeraPdfUnavailable as exc:
-        click.echo(f"{pdf_file}: {exc}", err=True)
-        sys.exit(1)
+    validator, more = validator_findings(pdf_file, use)
     claims = (check_claims(report, use) if bleed_mm is None
               else check_claims(report, use, bleed_mm=bleed_mm))
     findings = sorted([*claims, *more], key=lambda f: f.severity != "error")
@@ -315,9 +369,10 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
     """Show how complete and current each translation in CONTENT_DIR is.
 
     A text is missing when the language has none (the master's is printed), and
-    stale when the master text changed after it was translated. Unchecked: no
-    record of the master text it was made from (no lock file yet). Unknown: in
-    the translation but not in the master text.
+    stale when the master text changed after it was translated. Copied: the
+    master's text left as it is (accept it with --accept when that is right, as
+    for a name). Unchecked: no record of the master text it was made from (no
+    lock file yet). Unknown: in the translation but not in the master text.
 
     \b
     Example:
@@ -329,20 +384,17 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
     from .translations import status as translation_status
 
     problems = Problems()
-    try:
-        for language, path, count in accept(content_dir, list(accepted)):
-            click.echo(f"{language}: recorded {_texts(count)} as translated from the "
-                       f"current master text ({path})")
-        languages = translation_status(content_dir, problems)
-    except BrochureError as exc:
-        _fail(exc)
+    for language, path, count in accept(content_dir, list(accepted)):
+        click.echo(f"{language}: recorded {_texts(count)} as translated from the "
+                   f"current master text ({path})")
+    languages = translation_status(content_dir, problems)
     _show_warnings(problems)
-    _table(("language", "translated", "missing", "stale", "unchecked", "unknown"),
+    _table(("language", "translated", "missing", "copied", "stale", "unchecked", "unknown"),
            [(s.language, f"{len(s.translated)}/{s.total}", str(len(s.missing)),
-             str(len(s.stale)), str(len(s.unchecked)), str(len(s.unknown)))
-            for s in languages])
+             str(len(s.copied)), str(len(s.stale)), str(len(s.unchecked)),
+             str(len(s.unknown))) for s in languages])
     for s in languages:
-        for label, ids in (("missing", s.missing), ("stale", s.stale),
+        for label, ids in (("missing", s.missing), ("copied", s.copied), ("stale", s.stale),
                            ("unknown", s.unknown)):
             if ids:
                 click.echo(f"{s.language} {label}: {_short_list(ids)}")
@@ -352,7 +404,8 @@ def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
                    f"Once their texts are checked, run: brochure status --accept CODE")
     unfinished = [s.language for s in languages if not s.current]
     if strict and unfinished:
-        click.echo(f"Not ready: {', '.join(unfinished)} (missing or stale texts).", err=True)
+        click.echo(f"Not ready: {', '.join(unfinished)} (missing, copied or stale texts).",
+                   err=True)
         sys.exit(1)
 
 
@@ -386,17 +439,17 @@ def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
       brochure export ja                      # writes gwangju-city_ja.xlf
       brochure export ko content/gwangju --format po --out ko-for-review.po
     """
-    from .exchange import NEEDS_REVIEW, NEEDS_TRANSLATION
     from .exchange import export as run_export
+    from .exchange_formats import NEEDS_REVIEW, NEEDS_TRANSLATION
 
-    try:
-        report = run_export(content_dir, language, fmt, out_file, force)
-    except BrochureError as exc:
-        _fail(exc)
+    report = run_export(content_dir, language, fmt, out_file, force)
     click.echo(f"{report.path}: {_texts(len(report.units))} in {language}, "
                f"{report.count(NEEDS_TRANSLATION)} to translate, "
                f"{report.count(NEEDS_REVIEW)} to review.")
-    click.echo(f"When it comes back: brochure import {report.path}")
+    # The command as it can be typed: the folder is named unless it is the default.
+    folder = "" if Path(content_dir) == defaults.CONTENT_DIR \
+        else f" {shlex.quote(str(content_dir))}"
+    click.echo(f"When it comes back: brochure import {shlex.quote(str(report.path))}{folder}")
 
 
 @main.command("import")
@@ -418,10 +471,7 @@ def import_command(exchange_file: Path, content_dir: Path) -> None:
     """
     from .exchange import import_file
 
-    try:
-        report = import_file(exchange_file, content_dir)
-    except BrochureError as exc:
-        _fail(exc)
+    report = import_file(exchange_file, content_dir)
     changed = len(report.changed)
     click.echo(f"{report.text_path}: " + (f"{_texts(changed)} changed" if changed
                                          else "no text changed"))
@@ -455,11 +505,7 @@ def preview(content_dir: Path, languages: tuple[str, ...], port: int | None,
       brochure preview content/gwangju --lang ko --open
       brochure preview --port 0        # any free port; the address is printed
     """
-    from .preview import DEFAULT_PORT, PreviewError, serve
+    from .preview import DEFAULT_PORT, serve
 
-    try:
-        serve(content_dir, list(languages) or None,
-              DEFAULT_PORT if port is None else port, open_browser, echo=click.echo)
-    except PreviewError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    serve(content_dir, list(languages) or None,
+          DEFAULT_PORT if port is None else port, open_browser, echo=click.echo)

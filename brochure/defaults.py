@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal, get_args
 
 CONTENT_DIR = Path("content/gwangju")
 OUTPUT_DIR = Path("output")
 EDITION_FILE = "edition.yaml"
 FACTS_FILE = "facts.yaml"
 TEXT_DIR = "text"
+DELEGATIONS_DIR = "delegations"   # delegations/<id>.yaml: see docs/delegations.md
 TEMPLATES_DIR = "templates"
 STYLES_DIR = "styles"
 PALETTE_FILE = "palette.yaml"
@@ -22,7 +24,36 @@ DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 MAX_YAML_BYTES = 1_000_000
 MAX_FIELD_CHARACTERS = 20_000
 MAX_YAML_VALUES = 100_000  # counted with repeats: YAML aliases can multiply them
+# The city's time zone: a delegation's programme is written in its wall-clock
+# time (a delegation file may name another with 'time_zone:').
+TIME_ZONE = "Asia/Seoul"
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
+
+
+# --- the vocabulary: the names every command, the content format and the
+# documentation share ----------------------------------------------------------
+
+EditionKindName = Literal["screen", "print", "archive"]
+EDITION_KINDS: tuple[str, ...] = get_args(EditionKindName)
+DEFAULT_EDITIONS: tuple[EditionKindName, ...] = ("screen", "print")
+PageSize = Literal["A4", "A5", "letter"]
+PageFormat = Literal["A4", "A5", "letter", "leaflet"]
+PAGE_FORMATS: tuple[str, ...] = get_args(PageFormat)
+PrintVariant = Literal["pdf/x-4", "pdf/x-1a"]
+PRINT_VARIANT: PrintVariant = "pdf/x-4"
+BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
+GOOD_PPI = 300  # below this, images may look soft in print (a warning)
+MIN_PPI = 150  # below this, images look pixelated in print (an error)
+SCREEN_PPI = 150  # screen editions downsample images to this
+PREVIEW_PORT = 8765
+
+
+def output_name(edition_id: str, language: str, kind: str = "screen",
+                page_format: str | None = None) -> str:
+    """gwangju-city_print_ko.pdf; another format than the brochure's own is named
+    too: gwangju-city_leaflet_print_ko.pdf."""
+    middle = f"{page_format}_" if page_format else ""
+    return f"{edition_id}_{middle}{kind}_{language}.pdf"
 
 
 def _shipped(name: str) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 
 import segno
 
+from .defaults import PRINT_VARIANT, SCREEN_PPI
 from .model import Colour
 
 
@@ -39,11 +40,11 @@ class EditionKind:
         return options
 
 
-SCREEN = EditionKind("screen", "pdf/ua-1", tagged=True, cmyk=False, image_dpi=150)
+SCREEN = EditionKind("screen", "pdf/ua-1", tagged=True, cmyk=False, image_dpi=SCREEN_PPI)
 ARCHIVE = EditionKind("archive", "pdf/a-2b", tagged=True, cmyk=False)
 
 
-def kind_named(name: str, print_variant: str = "pdf/x-4") -> EditionKind:
+def kind_named(name: str, print_variant: str = PRINT_VARIANT) -> EditionKind:
     if name == "screen":
         return SCREEN
     if name == "archive":
@@ -74,7 +75,9 @@ def print_css(profile: Path, bleed_mm: float) -> str:
         f"  src: url({profile.resolve().as_uri()});\n"
         "  components: cyan, magenta, yellow, black;\n"
         "}\n"
-        f"@page {{ bleed: {bleed_mm:g}mm; marks: crop; }}\n"
+        # No marks: the renderer would draw them inside the bleed; post-processing
+        # draws them in a slug beyond it (postprocess.finish_print).
+        f"@page {{ bleed: {bleed_mm:g}mm; }}\n"
         # Full-page pictures run into the bleed, so that trimming leaves no white edge.
         f".cover-frame {{ margin: -{bleed_mm:g}mm -{bleed_mm:g}mm 0; }}\n"
     )

@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 
 from . import defaults
+from .problems import SingleProblem
 from .write import write_atomically
 
 REGULAR_WEIGHT = 80  # fontconfig's weight for Regular
@@ -33,14 +34,16 @@ class Face:
 
 @cache
 def fontconfig_listing() -> str:
-    """Every face fontconfig knows, one a line: family|weight|index|file (empty
-    without fontconfig). Its digest tells whether the installed fonts changed."""
+    """Every face fontconfig knows, one a line: family|weight|index|file. Its
+    digest tells whether the installed fonts changed."""
     try:
         return subprocess.run(
             ["fc-list", "--format", "%{family}|%{weight}|%{index}|%{file}\n"],
             capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return ""
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SingleProblem(
+            f"fontconfig cannot list the installed fonts ({exc})",
+            hint="Install fontconfig and the Noto fonts (scripts/setup.sh does).") from exc
 
 
 def listed_files(listing: str) -> list[str]:

@@ -14,9 +14,8 @@ import unicodedata
 
 from . import fonts
 from .problems import Location, Problems
-from .sources import Source, field_name
+from .sources import Source, field_name, text_fields
 from .typography import Typography
-from .validate import text_fields
 
 _BODY_TEXT = re.compile(r">([^<]+)<")
 

@@ -76,7 +76,16 @@ def saddle_stitch(source: Path, target: Path, right_to_left: bool = False,
     With ``keep_bleed`` the sheet's MediaBox adds the pages' bleed around the two
     trims (its TrimBox); without, the MediaBox is the two trims side by side.
     """
-    with _open(source) as pdf, pikepdf.new() as sheets:
+    data, imposition = impose(_read(source), source, right_to_left, keep_bleed)
+    write_atomically(target, data)
+    return imposition
+
+
+def impose(data: bytes, source: Path, right_to_left: bool = False,
+           keep_bleed: bool = True) -> tuple[bytes, Imposition]:
+    """The printer's sheets of a PDF given as bytes (``source`` names it in
+    messages), so that a build can impose before it writes anything."""
+    with _open(data, source) as pdf, pikepdf.new() as sheets:
         pages = list(pdf.pages)
         trim = _check_pages(pages, source)
         bleed = _bleed(pages[0]) if keep_bleed else Edges()
@@ -89,15 +98,24 @@ def saddle_stitch(source: Path, target: Path, right_to_left: bool = False,
         _copy_document_info(pdf, sheets)
         buffer = io.BytesIO()
         sheets.save(buffer, deterministic_id=True, min_version=pdf.pdf_version)
-    write_atomically(target, buffer.getvalue())
-    return Imposition(sheets=len(pairs) // 2, sides=len(pairs), pairs=pairs,
-                      padded=len(order) - len(pages), sheet_size=_sheet_size(trim, bleed))
+    return buffer.getvalue(), Imposition(
+        sheets=len(pairs) // 2, sides=len(pairs), pairs=pairs,
+        padded=len(order) - len(pages), sheet_size=_sheet_size(trim, bleed))
 
 
-def _open(source: Path) -> pikepdf.Pdf:
+def _read(source: Path) -> bytes:
     try:
-        return pikepdf.open(source)
-    except (OSError, pikepdf.PdfError) as exc:
+        return source.read_bytes()
+    except OSError as exc:
+        raise BrochureError([Problem(
+            f"cannot read this PDF ({exc.strerror or exc})", Location(relative_name(source)),
+            hint="Build the brochure again, then impose the new PDF.")]) from exc
+
+
+def _open(data: bytes, source: Path) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as exc:
         raise BrochureError([Problem(
             f"cannot read this PDF ({exc})", Location(relative_name(source)),
             hint="Build the brochure again, then impose the new PDF.")]) from exc

@@ -24,8 +24,11 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pikepdf
+
+from .problems import Location, SingleProblem, relative_name
 
 MM_PER_POINT = 25.4 / 72
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -41,7 +44,7 @@ PARTS = frozenset({"boxes", "variant", "intents", "transparency", "colours", "fo
                    "accessibility", "metadata"})
 
 
-class UnreadablePdf(Exception):
+class UnreadablePdf(SingleProblem):
     """The file is missing, is not a PDF, or cannot be opened (e.g. encrypted)."""
 
 
@@ -88,6 +91,7 @@ class Variant:
     pdfa: str | None = None  # "PDF/A-2b"
     pdfx: str | None = None  # "PDF/X-4"
     pdfua: str | None = None  # "PDF/UA-1"
+    damaged_xmp: str | None = None  # why the XMP packet could not be read, if it could not
 
 
 @dataclass(frozen=True)
@@ -196,14 +200,16 @@ def inspect_pdf(path: Path | str, data: bytes | None = None,
     ``preflight.check_claims``, not for ``format_report``.
     """
     path = Path(path)
+    where = Location(relative_name(path))
     if data is None and not path.is_file():
-        raise UnreadablePdf("no such file" if not path.exists() else "not a file")
+        raise UnreadablePdf("no such file" if not path.exists() else "not a file", where)
     try:
         pdf = pikepdf.open(io.BytesIO(data) if data is not None else path)
     except pikepdf.PasswordError as exc:
-        raise UnreadablePdf("the PDF is encrypted; cannot read it without its password") from exc
+        raise UnreadablePdf("the PDF is encrypted; cannot read it without its password",
+                            where) from exc
     except pikepdf.PdfError as exc:
-        raise UnreadablePdf("not a PDF file, or a damaged one") from exc
+        raise UnreadablePdf("not a PDF file, or a damaged one", where) from exc
     with pdf:
         return _report(pdf, path, len(data) if data is not None else path.stat().st_size,
                        frozenset(parts))
@@ -214,12 +220,12 @@ def _report(pdf: pikepdf.Pdf, path: Path, size: int, parts: frozenset[str]) -> P
     walked = "colours" in parts or "fonts" in parts
     for number, page in enumerate(pdf.pages if walked else (), start=1):
         _PageWalker(number, found, fonts_only="colours" not in parts).walk_page(page)
-    xmp = _xmp(pdf) if parts & {"variant", "metadata"} else {}
+    xmp, damaged = _read_xmp(pdf) if parts & {"variant", "metadata"} else ({}, None)
     colours = "colours" in parts
     return PdfReport(
         path=path, file_size=size, page_count=len(pdf.pages),
         boxes=_page_boxes(pdf) if "boxes" in parts else (),
-        variant=_variant(pdf, xmp) if "variant" in parts else Variant(),
+        variant=_variant(pdf, xmp, damaged) if "variant" in parts else Variant(),
         output_intents=tuple(_output_intents(pdf)) if "intents" in parts else (),
         colours=found.colour_uses() if colours else (),
         images=found.image_infos() if colours else (),
@@ -283,17 +289,32 @@ XMP_PDFX = ("{http://www.npes.org/pdfx/ns/id/}", "{http://ns.adobe.com/pdfx/1.3/
 
 
 def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:
-    """The XMP metadata as {'{namespace}name': text}; empty when absent or broken."""
+    """The XMP metadata as {'{namespace}name': text}; empty when absent.
+    Raises ``DamagedXmp`` when the packet is there but cannot be read."""
     if "/Metadata" not in pdf.Root:
         return {}
     try:
+        # pikepdf quietly recovers what it can of a broken packet: check it first.
+        ElementTree.fromstring(pdf.Root.Metadata.read_bytes())
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
         return {key: str(meta[key]) for key in meta}
-    except Exception:  # a malformed XMP packet is reported as no claim at all
-        return {}
+    except Exception as exc:  # the XML parser's and pikepdf's errors alike
+        raise DamagedXmp(str(exc) or type(exc).__name__) from exc
 
 
-def _variant(pdf: pikepdf.Pdf, xmp: dict[str, str]) -> Variant:
+class DamagedXmp(Exception):
+    """The file's XMP metadata packet is there but not readable XML."""
+
+
+def _read_xmp(pdf: pikepdf.Pdf) -> tuple[dict[str, str], str | None]:
+    """The XMP metadata, and why it could not be read (then as if absent)."""
+    try:
+        return _xmp(pdf), None
+    except DamagedXmp as exc:
+        return {}, str(exc)
+
+
+def _variant(pdf: pikepdf.Pdf, xmp: dict[str, str], damaged: str | None) -> Variant:
     pdfa = pdfx = pdfua = None
     if part := xmp.get(XMP_PDFA + "part"):
         pdfa = f"PDF/A-{part}{xmp.get(XMP_PDFA + 'conformance', '').lower()}"
@@ -304,7 +325,7 @@ def _variant(pdf: pikepdf.Pdf, xmp: dict[str, str]) -> Variant:
         pdfx = version
     if part := xmp.get(XMP_PDFUA + "part"):
         pdfua = f"PDF/UA-{part}"
-    return Variant(pdfa, pdfx, pdfua)
+    return Variant(pdfa, pdfx, pdfua, damaged)
 
 
 def _output_intents(pdf: pikepdf.Pdf) -> Iterator[OutputIntent]:
@@ -385,6 +406,7 @@ def _standard_role(role: str, role_map: dict[str, str]) -> str:
 
 
 def _metadata(pdf: pikepdf.Pdf, xmp: dict[str, str]) -> Metadata:
+    # a damaged packet is reported with the variant
     info: pikepdf.Object | dict[str, pikepdf.Object] = (
         pdf.docinfo if pdf.trailer.get("/Info") is not None else {})
     links, uris = 0, []

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from .model import PLACEHOLDER, Fact
 from .problems import Problems
 from .sources import KeyPath, Source, field_name
+from .typography import Typography, keep_numbers_with_units
 from .validate import Project
 
 
@@ -41,9 +42,12 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
     else:
         text = _merge(master_source.data, source.data, (), source, problems,
                       master_name=project.edition.master)
-    values = {fact_id: typography.digits(format_fact(fact, typography.locale))
+    # Right to left, a no-break space between a number and its word is read back
+    # out of order (it is a bidi separator): there the plain space stays.
+    together = keep_numbers_with_units if typography.direction == "ltr" else str
+    values = {fact_id: together(typography.digits(format_fact(fact, typography.locale)))
               for fact_id, fact in project.facts.items()}
-    text = _fill(text, values)
+    text = _fill(_smarten(text, typography), values)
     edition = project.edition
     sections = [
         {
@@ -94,6 +98,13 @@ def _merge(master: Any, translated: Any, path: KeyPath, source: Source, problems
         f"no translation, the {master_name} text is used", source.where(path),
         field=field_name(path), hint="Translate it, or build with this fallback.")
     return master
+
+
+def _smarten(text: Any, typography: Typography) -> Any:
+    """Typographic quotes and apostrophes in every text, as the language prints them."""
+    if isinstance(text, dict):
+        return {key: _smarten(value, typography) for key, value in text.items()}
+    return typography.smarten(text) if isinstance(text, str) else text
 
 
 def _fill(text: Any, values: dict[str, str]) -> Any:

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .defaults import (
+    BLEED_MM,
+    DEFAULT_EDITIONS,
+    PRINT_VARIANT,
+    EditionKindName,
+    PageFormat,
+    PageSize,
+    PrintVariant,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
@@ -42,8 +52,6 @@ class Metadata(Model):
     website: str | None = None
 
 
-EditionKind = Literal["screen", "print", "archive"]
-DEFAULT_EDITIONS: tuple[EditionKind, ...] = ("screen", "print")
 
 
 class Colour(Model):
@@ -55,12 +63,10 @@ class Colour(Model):
 
 
 class PrintSettings(Model):
-    variant: Literal["pdf/x-4", "pdf/x-1a"] = "pdf/x-4"
-    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
+    variant: PrintVariant = PRINT_VARIANT
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = BLEED_MM
     profile: str | None = None   # the print shop's .icc file in the brochure folder
 
-
-PageFormat = Literal["A4", "A5", "letter", "leaflet"]
 
 
 class LeafletPlan(Model):
@@ -76,7 +82,7 @@ class Edition(Model):
     languages: list[str] = Field(min_length=1)
     locales: dict[str, str] = Field(default_factory=dict)
     template: str = DEFAULT_TEMPLATE
-    page_size: Literal["A4", "A5", "letter"] = "A4"
+    page_size: PageSize = "A4"
     formats: list[PageFormat] = Field(default_factory=list)  # default: [page_size]
     leaflet: LeafletPlan | None = None
     stylesheets: list[str] = Field(default_factory=list)
@@ -85,7 +91,7 @@ class Edition(Model):
     cover_image: str | None = None
     sections: list[SectionPlan] = Field(min_length=1)
     highlights: list[Id] = Field(default_factory=list)
-    editions: list[EditionKind] = Field(default_factory=lambda: list(DEFAULT_EDITIONS),
+    editions: list[EditionKindName] = Field(default_factory=lambda: list(DEFAULT_EDITIONS),
                                         min_length=1)
     print: PrintSettings = Field(default_factory=PrintSettings)
     palette: dict[str, Colour] = Field(default_factory=dict)

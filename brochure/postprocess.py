@@ -1,10 +1,13 @@
 """Stage 6, post-process: make a rendered PDF meet its edition's claims.
 
-The renderer leaves four things a print shop would reject in a PDF/X file:
-crop marks drawn in DeviceRGB, a random document id in the XMP metadata
+The renderer leaves five things a print shop would reject in a PDF/X file:
+crop marks drawn in DeviceRGB and inside the bleed (its MediaBox is the
+bleed box, with no room for marks), a random document id in the XMP metadata
 (so two builds differ), page boxes that are wrong for a bleed over 10 pt or
 a reduced page, and link annotations on the page.
-``finish_print`` mends them with pikepdf (qpdf).
+``finish_print`` mends them with pikepdf (qpdf): the renderer draws no marks;
+the MediaBox grows by a slug beyond the bleed and the crop marks are drawn
+there, in black ink only.
 
 In a tagged file (screen, archive) the renderer makes a link annotation for
 every box inside a link, some tagged as Span instead of Link, each described
@@ -23,6 +26,9 @@ from collections.abc import Mapping
 import pikepdf
 
 MM = 72 / 25.4
+SLUG_MM = 7.0        # room beyond the bleed for the crop marks
+MARK_MM = 5.0        # a crop mark's length, starting at the bleed's edge
+MARK_WIDTH_PT = 0.25
 _RGB_OPERATORS = {"rg": "k", "RG": "K"}
 PRINTER_ANNOTATIONS = ("/TrapNet", "/PrinterMark")  # the only ones PDF/X allows on the page
 
@@ -36,6 +42,7 @@ def finish_print(data: bytes, bleed_mm: float) -> bytes:
             page.contents_coalesce()
             _rgb_to_cmyk(page.obj.Contents, page.obj.get("/Resources"), seen)
             _set_boxes(page, bleed_mm)
+            _add_crop_marks(page, bleed_mm)
             _drop_annotations(page)
         # The renderer's file identifier hashes the random id: let qpdf derive
         # both halves from the content instead.
@@ -95,6 +102,27 @@ def _set_boxes(page: pikepdf.Page, bleed_mm: float) -> None:
     page.obj.TrimBox = pikepdf.Array([round(v, 4) for v in
                                       (x0 + bleed, y0 + bleed, x1 - bleed, y1 - bleed)])
     page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in (x0, y0, x1, y1)])
+
+
+def _add_crop_marks(page: pikepdf.Page, bleed_mm: float) -> None:
+    """Widen the MediaBox by a slug around the BleedBox and draw the crop marks
+    there: on the trim lines, from the bleed's edge outwards, in 100 % K, so
+    that no mark prints over the bleed and none is lost under a picture."""
+    tx0, ty0, tx1, ty1 = (float(v) for v in page.obj.TrimBox)
+    slug, bleed, mark = SLUG_MM * MM, bleed_mm * MM, MARK_MM * MM
+    out = bleed + slug
+    page.obj.MediaBox = pikepdf.Array([round(v, 4) for v in
+                                       (tx0 - out, ty0 - out, tx1 + out, ty1 + out)])
+    lines = []
+    for x, sign in ((tx0, -1), (tx1, 1)):        # vertical marks, above and below
+        for y, vsign in ((ty0, -1), (ty1, 1)):
+            lines.append((x, y + vsign * bleed, x, y + vsign * (bleed + mark)))
+            lines.append((x + sign * bleed, y, x + sign * (bleed + mark), y))
+    path = "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l\n" for x0, y0, x1, y1 in lines)
+    marks = f"q 0 0 0 1 K {MARK_WIDTH_PT} w 0 J\n{path}S Q\n".encode()
+    # The page's own content may leave its coordinates transformed: enclose it.
+    content = page.obj.Contents
+    content.write(b"q\n" + content.read_bytes() + b"\nQ\n" + marks)
 
 
 def _stable_document_id(data: bytes) -> bytes:

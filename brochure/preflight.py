@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .defaults import BLEED_MM, EDITION_KINDS, GOOD_PPI, MIN_PPI
 from .inspect import Box, ImageInfo, PdfReport, beyond, pages_text
 
-BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
-GOOD_PPI = 300  # below this, images may look soft in print (a warning)
-MIN_PPI = 150  # below this, images look pixelated in print (an error)
-CLAIM_KINDS = ("screen", "print", "archive")
 # The parts of the report (``inspect.PARTS``) each kind's checks read; a build
-# reads only those of the edition it checks.
-NEEDS = {"screen": frozenset({"accessibility", "metadata", "fonts"}),
+# reads only those of the edition it checks. Every kind reads the fonts and the
+# variant (where a damaged XMP packet is reported).
+NEEDS = {"screen": frozenset({"accessibility", "metadata", "fonts", "variant"}),
          "print": frozenset({"variant", "transparency", "intents", "colours", "boxes",
                              "fonts"}),
          "archive": frozenset({"variant", "intents", "fonts"})}
@@ -54,12 +52,12 @@ def check_claims(report: PdfReport, kind: str, *, bleed_mm: float = BLEED_MM,
     ``bleed_mm`` and ``variant`` ('pdf/x-1a', …) are the edition's own settings
     when the build checks what it made; the defaults are what print shops ask for.
     """
-    if kind not in CLAIM_KINDS:
-        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(CLAIM_KINDS)}")
+    if kind not in EDITION_KINDS:
+        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(EDITION_KINDS)}")
     checks = {"screen": _screen_findings,
               "print": lambda r: _print_findings(r, bleed_mm, variant, good_ppi, min_ppi),
               "archive": _archive_findings}
-    findings = [*checks[kind](report), *_font_findings(report)]
+    findings = [*checks[kind](report), *_font_findings(report), *_xmp_findings(report)]
     return sorted(findings, key=lambda f: f.severity != "error")  # errors first
 
 
@@ -176,6 +174,13 @@ def _archive_findings(report: PdfReport) -> Iterator[Finding]:
     if not report.variant.pdfa:
         yield _error("claims no PDF/A variant: archives expect PDF/A (e.g. PDF/A-2b)")
     yield from _intent_findings(report, want_cmyk=False)
+
+
+def _xmp_findings(report: PdfReport) -> Iterator[Finding]:
+    if report.variant.damaged_xmp:
+        yield _error(f"the XMP metadata cannot be read ({report.variant.damaged_xmp}): "
+                     "what the file claims (PDF/A, PDF/X, PDF/UA, its title) is unknown "
+                     "to viewers and validators")
 
 
 def _font_findings(report: PdfReport) -> Iterator[Finding]:

@@ -7,6 +7,7 @@ raising at the first mistake, so a user sees all problems of a build at once.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,15 @@ class BrochureError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class SingleProblem(BrochureError):
+    """A command cannot go on for one reason (a file that cannot be read, a busy
+    port, a missing validator): the same family, printed the same way."""
+
+    def __init__(self, message: str, location: Location | None = None,
+                 hint: str | None = None):
+        super().__init__([Problem(message, location, hint=hint)])
+
+
 def relative_name(path: Path, base: Path | None = None) -> str:
     """A path as the user knows it: relative to the working folder when possible."""
     base = base or Path.cwd()
@@ -104,3 +114,13 @@ def relative_name(path: Path, base: Path | None = None) -> str:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """A hint for a misspelt name: the closest known one, or the known ones."""
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"Did you mean '{close[0]}'?"
+    if known:
+        return f"Known fields here: {', '.join(known)}."
+    return "Remove it, or check its indentation."

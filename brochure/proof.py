@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from . import defaults
-from .build import output_name
+from .build import output_path, own_format
 from .problems import BrochureError, Location, Problem, Problems, relative_name
 from .validate import load_project
 from .write import write_atomically
@@ -111,10 +111,11 @@ def proof_path(pdf: Path) -> Path:
 
 
 def proof_built(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
-                out_dir: Path = defaults.OUTPUT_DIR,
-                kinds: list[str] | None = None) -> list[Path]:
+                out_dir: Path = defaults.OUTPUT_DIR, kinds: list[str] | None = None,
+                formats: list[str] | None = None) -> list[Path]:
     """A contact sheet next to each PDF a build of ``folder`` wrote into ``out_dir``:
-    every language, in every edition kind (screen, print, …) the brochure lists.
+    every language, in every edition kind (screen, print, …) and page format the
+    brochure lists (or those asked for), named as the build names them.
 
     Every PDF must be there before any sheet is written; raise ``BrochureError``
     naming each one that is missing.
@@ -123,13 +124,17 @@ def proof_built(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None
     project = load_project(folder, languages)
     problems = Problems()
     pdfs = []
+    formats = formats or list(project.edition.formats) or [own_format(project)]
     for language in project.languages:
-        for kind in kinds or project.edition.editions:
-            pdf = out_dir / output_name(project.edition.id, language, kind)
-            pdfs.append(pdf)
-            if not pdf.is_file():
-                problems.error("not built yet", Location(relative_name(pdf)), hint=(
-                    f"Run 'brochure build {folder} --lang {language} --edition {kind}"
-                    f" --out {out_dir}' first."))
+        for page_format in formats:
+            for kind in kinds or project.edition.editions:
+                pdf = output_path(project, out_dir, language, kind, page_format)
+                pdfs.append(pdf)
+                if not pdf.is_file():
+                    named = "" if page_format == own_format(project) \
+                        else f" --format {page_format}"
+                    problems.error("not built yet", Location(relative_name(pdf)), hint=(
+                        f"Run 'brochure build {folder} --lang {language} --edition {kind}"
+                        f"{named} --out {out_dir}' first."))
     problems.raise_if_errors()
     return [contact_sheet(pdf, proof_path(pdf)) for pdf in pdfs]

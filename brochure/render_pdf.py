@@ -18,8 +18,10 @@ from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
 from weasyprint.draw import text as weasyprint_text
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -207,7 +209,7 @@ class Renderer:
                 font_config=self.font_config, color_profiles=colour_profiles,
                 stylesheets=[css for css, _ in parsed], **options,
             )
-            with _text_reads_as_written():
+            with _text_reads_as_written(), _languages_tagged():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
@@ -245,6 +247,43 @@ def _text_reads_as_written() -> Iterator[None]:
         weasyprint_text.draw_first_line = original
 
 
+# Each language tagged as such: WeasyPrint 70 gives the PDF's structure tree
+# only the document's /Lang. A bilingual edition holds elements in another
+# language (``lang`` on the element); while a PDF is written, a wrapper gives
+# the structure element of such an element its own /Lang, which its
+# descendants inherit (ISO 32000-1 §14.9.2).
+
+
+@contextmanager
+def _languages_tagged() -> Iterator[None]:
+    original = weasyprint_tags._build_box_tree
+
+    def build_box_tree(box, *args, **kwargs):
+        language = _own_language(box)
+        for element in original(box, *args, **kwargs):
+            if language and "Lang" not in element:
+                element["Lang"] = pydyf.String(language)
+            yield element
+
+    weasyprint_tags._build_box_tree = build_box_tree  # it calls itself by this name
+    try:
+        yield
+    finally:
+        weasyprint_tags._build_box_tree = original
+
+
+def _own_language(box) -> str | None:
+    """The ``lang`` written on the box's element; None for the root and body
+    (the document's /Lang) and for boxes without an element."""
+    box = getattr(box, "_box", box)  # an absolutely placed box's placeholder
+    element = getattr(box, "element", None)
+    if element is None or box.element_tag in ("html", "body"):
+        return None
+    if type(box).__name__ in ("PageBox", "MarginBox"):
+        return None
+    return element.get("lang") or None
+
+
 def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:
     """The glyph clusters of a Pango line, in drawing order, with the text each
     stands for and the text the PDF font's ToUnicode map gives for it."""
@@ -264,12 +303,15 @@ def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:
                 j += 1
             found = [_glyph_id(font, glyphs.glyphs[k].glyph) for k in range(i, j)]
             ids = [g for g in found if g is not None]
-            raised = any(glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
+            # Moved back over the glyph before (a mark placed on its base), or
+            # off the baseline; letter spacing moves glyphs forward only.
+            moved = any(glyphs.glyphs[k].geometry.x_offset < 0
+                        or glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
             start = item.item.offset + starts[i]
             end = item.item.offset + bounds[bounds.index(starts[i]) + 1]
             reads_as = [font.to_unicode.get(g, "") for g in (ids[::-1] if rtl else ids)]
             yield actual_text.Cluster(tuple(ids), 2 if font.bitmap else 4,
-                                      utf8[start:end].decode(), reads_as, number, rtl, raised)
+                                      utf8[start:end].decode(), reads_as, number, rtl, moved)
             i = j
         number += 1
 

@@ -7,6 +7,7 @@ can point at the exact spot of a mistake.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,15 @@ def _to_python(node: yaml.Node, path: KeyPath, source: Source,
     if not isinstance(value, str) and not node.style:  # plain, not quoted
         source.typed[path] = node.value
     return value
+
+
+def text_fields(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every text value of a YAML file, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from text_fields(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_fields(value, (*path, index))
+    elif isinstance(data, str):
+        yield path, data

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, defaults, fonts
-from .problems import Location, Problem, Problems
+from .problems import Location, Problem, Problems, SingleProblem
 from .records import files_inside, settled, signature
 from .write import write_atomically
 
@@ -46,7 +46,10 @@ class InputState:
 def input_state(folder: Path, options: dict[str, Any]) -> InputState:
     """The state of everything a build or check of ``folder`` with ``options`` reads."""
     now = time.time_ns()
-    listing = fonts.fontconfig_listing()
+    try:
+        listing = fonts.fontconfig_listing()
+    except SingleProblem:  # the build or check itself says so
+        listing = ""
     described: dict[str, Any] = {
         "version": [VERSION, __version__, sys.version, sys.executable],
         "where": [str(folder), str(folder.resolve()), os.getcwd()],

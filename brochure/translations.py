@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from . import defaults, markup
-from .model import MARKDOWN_FIELDS, PLACEHOLDER, Edition
+from . import defaults
+from .model import Edition
 from .problems import Location, Problems, relative_name
-from .sources import KeyPath, Source, field_name, load_yaml
-from .validate import report_validation_error, text_fields
+from .sources import KeyPath, Source, field_name, load_yaml, text_fields
+from .validate import report_validation_error
 from .write import write_atomically
 
 if TYPE_CHECKING:
@@ -207,6 +206,7 @@ class LanguageStatus:
     total: int                    # fields in the master
     translated: tuple[str, ...]   # has a text (fresh, stale or unchecked)
     missing: tuple[str, ...]      # no text: the master's is printed instead
+    copied: tuple[str, ...]       # the master's text, never accepted as the translation
     stale: tuple[str, ...]        # translated from a master text that has changed since
     unchecked: tuple[str, ...]    # translated; nothing records from which master text
     unknown: tuple[str, ...]      # in the translation but not in the master
@@ -214,20 +214,24 @@ class LanguageStatus:
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.copied
 
     @property
     def current(self) -> bool:
         """Every field translated from the master text as it is now (as far as known)."""
-        return not self.missing and not self.stale
+        return self.complete and not self.stale
 
 
 def compare(language: str, master: dict[str, str], translation: Any,
             lock: Lock | None) -> LanguageStatus:
     """Where a translation stands against the master fields and its lock."""
     values = dict(leaves(translation))
-    translated = [f for f in master if has_text(values.get(f))]
     locked = lock.fields if lock is not None else {}
+    # A text left as the master's (a file copied to start a translation) is not
+    # translated, unless a reviewer accepted it as it is (a name, an acronym).
+    copied = [f for f in master if has_text(values.get(f)) and f not in locked
+              and _same_text(values[f], master[f])]
+    translated = [f for f in master if has_text(values.get(f)) and f not in copied]
     stale = [f for f in translated if f in locked and locked[f] != fingerprint(master[f])]
     unchecked = [f for f in translated if f not in locked]
     unknown = [f for f, value in values.items()
@@ -235,9 +239,16 @@ def compare(language: str, master: dict[str, str], translation: Any,
     missing = [f for f in master if not has_text(values.get(f))]
     return LanguageStatus(
         language=language, total=len(master), translated=tuple(translated),
-        missing=tuple(missing),
+        missing=tuple(missing), copied=tuple(copied),
         stale=tuple(stale), unchecked=tuple(unchecked), unknown=tuple(unknown),
         has_lock=lock is not None)
+
+
+def _same_text(translation: str, master: str) -> bool:
+    """The same words: only texts with letters count (a phone number is the
+    same in every language)."""
+    return " ".join(translation.split()) == " ".join(master.split()) and \
+        any(character.isalpha() for character in master)
 
 
 def _is_group(field_id: str, master: dict[str, str]) -> bool:
@@ -288,11 +299,12 @@ def project_status(project: Project, problems: Problems) -> dict[str, LanguageSt
 
 def accepted_lock(files: TextFiles, language: str) -> Lock:
     """A lock recording every translated field of a language as made from the
-    master text as it is now."""
+    master text as it is now; a text the same as the master's is accepted as it is."""
     master = files.master_fields()
     source = files.translations.get(language)
     current = compare(language, master, source.data if source else None, None)
-    return Lock(files.edition.master, {f: fingerprint(master[f]) for f in current.translated})
+    return Lock(files.edition.master,
+                {f: fingerprint(master[f]) for f in (*current.translated, *current.copied)})
 
 
 def accept(folder: Path, languages: list[str]) -> list[tuple[str, Path, int]]:
@@ -319,81 +331,3 @@ def write_lock(path: Path, lock: Lock, language: str) -> bool:
         return False
     write_atomically(path, text.encode("utf-8"))
     return True
-
-
-# --- checks of a translation against its source --------------------------------------
-
-@dataclass(frozen=True)
-class Finding:
-    """Something wrong in one translated text, and what to do about it."""
-
-    message: str
-    hint: str
-
-
-def check_translation(field_id: str, source: str, target: str,
-                      master_language: str) -> list[Finding]:
-    """Placeholders and (in Markdown fields) structure must match the source's."""
-    findings = _check_placeholders(source, target, master_language)
-    if field_id.rsplit(".", 1)[-1] in MARKDOWN_FIELDS:
-        findings += _check_markdown(source, target, master_language)
-    return findings
-
-
-def _check_placeholders(source: str, target: str, master_language: str) -> list[Finding]:
-    wanted, found = set(PLACEHOLDER.findall(source)), set(PLACEHOLDER.findall(target))
-    findings = [Finding(f"{{{name}}} is missing from the translation",
-                        "Copy it from the source exactly as written, braces included; "
-                        "it is replaced by a figure or a date.")
-                for name in sorted(wanted - found, key=list(PLACEHOLDER.findall(source)).index)]
-    findings += [Finding(f"{{{name}}} is not in the {master_language} text",
-                         "Use only the {…} names of the source, spelt exactly as there.")
-                 for name in sorted(found - wanted)]
-    return findings
-
-
-MARKDOWN_HINTS = {
-    "paragraphs": "Separate paragraphs with one empty line, as in the source.",
-    "list items": "Start each list item on a new line with '- ', as in the source.",
-    "headings": "Keep the '#' at the start of each heading line.",
-    "links": "Keep [text](address) for each link: translate the text, keep the address.",
-    "images": "Keep ![text](file) for each image: translate the text, keep the file name.",
-}
-
-
-def markdown_shape(text: str) -> Counter[str]:
-    """What a Markdown text is made of: paragraphs, list items, links, emphases,
-    and the emphasis markers (* or _) that did not pair up and would print as typed."""
-    shape: Counter[str] = Counter()
-    for token in markup.parser().parse(text):
-        if token.type == "paragraph_open" and token.level == 0:
-            shape["paragraphs"] += 1
-        elif token.type == "list_item_open":
-            shape["list items"] += 1
-        elif token.type == "heading_open":
-            shape["headings"] += 1
-        for child in token.children or []:
-            if child.type == "link_open":
-                shape["links"] += 1
-            elif child.type in ("em_open", "strong_open"):
-                shape["emphasis"] += 1
-            elif child.type == "image":
-                shape["images"] += 1
-            elif child.type == "text":
-                shape["loose markers"] += child.content.count("*") + child.content.count("_")
-    return shape
-
-
-def _check_markdown(source: str, target: str, master_language: str) -> list[Finding]:
-    wanted, found = markdown_shape(source), markdown_shape(target)
-    findings = [
-        Finding(f"{part} do not match: {found[part]} in the translation, "
-                f"{wanted[part]} in the {master_language} text", hint)
-        for part, hint in MARKDOWN_HINTS.items() if found[part] != wanted[part]]
-    if found["loose markers"] > wanted["loose markers"]:
-        findings.append(Finding(
-            "emphasis markers (* or _) do not pair up and would be printed as typed",
-            "Put *…* (italic) or **…** (bold) around the words, each opening marker "
-            "with its closing one; in Chinese or Japanese, put the markers around "
-            "whole words, not around punctuation."))
-    return findings

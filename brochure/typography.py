@@ -7,6 +7,7 @@ needs one ``SCRIPT_FONTS`` line naming fonts that are installed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
@@ -51,6 +52,42 @@ NATIVE_DIGITS: dict[str, tuple[int, str]] = {
     "thai": (0x0E50, "thai"),
 }
 
+# Quotation marks: (start, end, alternate start, alternate end), from CLDR's
+# <delimiters> (common/main/<language>.xml; Babel does not carry them). A
+# language not listed here is quoted the English way.
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("“", "”", "‘", "’"),
+    "ko": ("“", "”", "‘", "’"),
+    "ja": ("「", "」", "『", "』"),
+    "zh": ("“", "”", "‘", "’"),
+    "zh-Hant": ("「", "」", "『", "』"),
+    "vi": ("“", "”", "‘", "’"),
+    "th": ("“", "”", "‘", "’"),
+    "id": ("“", "”", "‘", "’"),
+    "ru": ("«", "»", "„", "“"),
+    "uk": ("«", "»", "„", "“"),
+    "es": ("«", "»", "“", "”"),
+    "fr": ("«\u202f", "\u202f»", "“", "”"),   # French sets a thin space inside
+    "de": ("„", "“", "‚", "‘"),
+    "ar": ("”", "“", "’", "‘"),
+    "fa": ("«", "»", "”", "“"),
+    "he": ("”", "”", "’", "’"),
+    "hi": ("“", "”", "‘", "’"),
+}
+APOSTROPHE = "’"
+_OPENS_AFTER = " \t\n([{«“‘„‚—–-/"      # a quote mark after these opens a quotation
+_QUOTE = re.compile(r"[\"']")
+# A number and what it counts stay on one line: a space after a digit in a
+# formatted figure ('411.6 billion', '4.37 km²', '25 мая 2011 г.') becomes a
+# no-break space.
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\S)")
+
+
+def keep_numbers_with_units(value: str) -> str:
+    """A formatted figure whose numbers cannot be parted from their words."""
+    return _NUMBER_SPACE.sub("\u00a0", value)
+
+
 # Scripts whose words must not be broken between syllables: the renderer
 # ignores `word-break: keep-all`, so render_html keeps these words whole.
 KEEP_WORDS_WHOLE = {"Kore"}
@@ -82,6 +119,48 @@ class Typography:
         if not zero:
             return text
         return text.translate({ord("0") + i: chr(zero + i) for i in range(10)})
+
+    @property
+    def quotes(self) -> tuple[str, str, str, str]:
+        """The language's quotation marks (CLDR), most specific entry first."""
+        locale = self.locale
+        for key in (self.language, f"{locale.language}-{locale.script}" if locale.script
+                    else "", locale.language):
+            if key in QUOTES:
+                return QUOTES[key]
+        return QUOTES["en"]
+
+    def smarten(self, text: str) -> str:
+        """Straight quotes and apostrophes as the language prints them: "…" as
+        its quotation marks, '…' as its alternate ones, an apostrophe (city's,
+        citizens', l'UNESCO) as ’."""
+        if "'" not in text and '"' not in text:
+            return text
+        start, end, alt_start, alt_end = self.quotes
+        out: list[str] = []
+        open_double = open_single = False
+        last = 0
+        for match in _QUOTE.finditer(text):
+            out.append(text[last:match.start()])
+            last = match.end()
+            before = text[match.start() - 1] if match.start() else " "
+            after = text[match.end()] if match.end() < len(text) else " "
+            opens = before in _OPENS_AFTER
+            if match.group() == '"':
+                out.append(start if opens and not open_double else end)
+                open_double = opens and not open_double
+            elif before.isalnum() and after.isalnum():
+                out.append(APOSTROPHE)                    # city's, l'UNESCO
+            elif opens and not after.isspace():
+                out.append(alt_start)
+                open_single = True
+            elif open_single:
+                out.append(alt_end)
+                open_single = False
+            else:
+                out.append(APOSTROPHE)                    # citizens', '90s
+        out.append(text[last:])
+        return "".join(out)
 
     def font_families(self, role: str) -> list[str]:
         """The families text in ``role`` is set in: the script's, then the Latin ones."""

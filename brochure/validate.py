@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from . import colour, defaults, images, markup
-from .model import MARKDOWN_FIELDS, PLACEHOLDER, Colour, Edition, Fact, Text
-from .problems import Location, Problems, relative_name
+from . import defaults
+from .model import Colour, Edition, Fact, Text
+from .problems import Location, Problems, did_you_mean, relative_name
+from .references import (
+    check_edition_refs,
+    check_files,
+    check_placeholders,
+    check_template,
+    extra_stylesheets,
+    print_profile_path,
+)
 from .sources import KeyPath, Source, field_name, load_yaml
 from .typography import Typography, UnknownLanguage, typography_for
 
@@ -63,7 +69,7 @@ def load_project(folder: Path, languages: list[str] | None = None,
         problems.raise_if_errors()
     edition_source = load_yaml(folder / defaults.EDITION_FILE, problems)
     facts_source = load_yaml(folder / defaults.FACTS_FILE, problems)
-    edition = _model(Edition, edition_source, problems)
+    edition = validated(Edition, edition_source, problems)
     facts = _facts(facts_source, problems)
     problems.raise_if_errors()
     assert edition is not None and edition_source is not None and facts is not None
@@ -72,19 +78,19 @@ def load_project(folder: Path, languages: list[str] | None = None,
     typography = _typography(edition, edition_source, problems)
     texts = _load_texts(folder, edition.master, wanted, problems)
     master_source = texts.get(edition.master)
-    master = _model(Text, master_source, problems) if master_source else None
+    master = validated(Text, master_source, problems) if master_source else None
     problems.raise_if_errors()
     assert master is not None and master_source is not None
 
     _check_translations(master_source, texts, edition.master, problems)
-    _check_edition_refs(edition, edition_source, master, master_source, facts, problems)
-    _check_placeholders(texts, facts, problems)
-    _check_files(folder, edition, edition_source, texts, problems)
+    check_edition_refs(edition, edition_source, master, master_source, facts, problems)
+    check_placeholders(texts, facts, problems)
+    check_files(folder, edition, edition_source, texts, problems)
     template_dirs = [folder / defaults.TEMPLATES_DIR, defaults.project_templates()]
-    _check_template(edition, edition_source, template_dirs, problems)
-    stylesheets = _stylesheets(folder, edition, edition_source, problems)
+    check_template(edition, edition_source, template_dirs, problems)
+    stylesheets = extra_stylesheets(folder, edition, edition_source, problems)
     palette = _palette(edition, problems)
-    print_profile = _print_profile(folder, edition, edition_source, problems)
+    print_profile = print_profile_path(folder, edition, edition_source, problems)
     problems.raise_if_errors()
     return Project(
         folder=folder, edition=edition.model_copy(update={"languages": wanted}),
@@ -98,7 +104,8 @@ def load_project(folder: Path, languages: list[str] | None = None,
 M = typing.TypeVar("M", bound=BaseModel)
 
 
-def _model(cls: type[M], source: Source | None, problems: Problems) -> M | None:
+def validated(cls: type[M], source: Source | None, problems: Problems) -> M | None:
+    """The file's data as the model ``cls``, or None with its problems reported."""
     if source is None:
         return None
     if not isinstance(source.data, dict):
@@ -152,7 +159,7 @@ def report_validation_error(exc: ValidationError, cls: type[BaseModel], source: 
             known = _known_fields(cls, path[len(prefix):-1])
             problems.error(f"'{path[-1]}' is not a field that belongs here",
                            source.where(path, key=True), field=field_name(path[:-1]) or None,
-                           hint=_did_you_mean(str(path[-1]), known))
+                           hint=did_you_mean(str(path[-1]), known))
         elif kind in ("string_type", "str_type"):
             problems.error(f"should be text, not {_describe(error['input'], source, path)}",
                            source.where(path), field=field_name(path),
@@ -189,15 +196,6 @@ def _describe(value: Any, source: Source | None = None, path: KeyPath = ()) -> s
 
 def _plain(message: str, value: Any) -> str:
     return f"{message[0].lower()}{message[1:]} (found {_describe(value)})"
-
-
-def _did_you_mean(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"Did you mean '{close[0]}'?"
-    if known:
-        return f"Known fields here: {', '.join(known)}."
-    return "Remove it, or check its indentation."
 
 
 def _known_fields(cls: type[BaseModel], path: KeyPath) -> list[str]:
@@ -313,155 +311,13 @@ def _compare_shape(master: Any, translated: Any, path: KeyPath, source: Source,
                 problems.error(
                     f"'{key}' is not in the master text", source.where((*path, key), key=True),
                     field=field_name(path) or None,
-                    hint=_did_you_mean(str(key), [str(k) for k in master]))
+                    hint=did_you_mean(str(key), [str(k) for k in master]))
             else:
                 _compare_shape(master[key], value, (*path, key), source, problems)
     elif not isinstance(translated, str):
         problems.error(f"should be text, not {_describe(translated, source, path)}",
                        source.where(path),
                        field=field_name(path), hint='Put the value in double quotes: "…".')
-
-
-def text_fields(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every text value of a YAML file, with its path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from text_fields(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from text_fields(value, (*path, index))
-    elif isinstance(data, str):
-        yield path, data
-
-
-# --- references ---------------------------------------------------------------
-
-def _check_edition_refs(edition: Edition, source: Source, master: Text, master_source: Source,
-                        facts: dict[str, Fact], problems: Problems) -> None:
-    for index, section in enumerate(edition.sections):
-        where = ("sections", index)
-        if section.id not in master.sections:
-            problems.error(
-                f"there is no text for section '{section.id}'", source.where((*where, "id")),
-                hint=f"Add it under 'sections:' in {master_source.name}, or check the id.")
-        for position, fact_id in enumerate(section.facts):
-            _check_fact_ref(fact_id, source.where((*where, "facts", position)), facts,
-                            master, master_source, problems)
-    for position, fact_id in enumerate(edition.highlights):
-        _check_fact_ref(fact_id, source.where(("highlights", position)), facts, master,
-                        master_source, problems)
-
-
-def _check_fact_ref(fact_id: str, where: Location, facts: dict[str, Fact], master: Text,
-                    master_source: Source, problems: Problems) -> None:
-    if fact_id not in facts:
-        problems.error(f"there is no fact '{fact_id}' in {defaults.FACTS_FILE}",
-                       where, hint=_did_you_mean(fact_id, list(facts)))
-    elif fact_id not in master.facts:
-        problems.error(f"fact '{fact_id}' has no label in {master_source.name}",
-                       where, hint="Add it under 'facts:' in the text file.")
-
-
-def _check_placeholders(texts: dict[str, Source], facts: dict[str, Fact],
-                        problems: Problems) -> None:
-    for source in texts.values():
-        for path, text in text_fields(source.data):
-            for fact_id in PLACEHOLDER.findall(text):
-                if fact_id not in facts:
-                    problems.error(
-                        f"{{{fact_id}}} does not name a fact in {defaults.FACTS_FILE}",
-                        source.where(path), field=field_name(path),
-                        hint=_did_you_mean(fact_id, list(facts)))
-
-
-def _check_files(folder: Path, edition: Edition, edition_source: Source,
-                 texts: dict[str, Source], problems: Problems) -> None:
-    if edition.cover_image:
-        _check_image(folder, edition.cover_image, edition_source.where(("cover_image",)),
-                     "cover_image", problems)
-    for index, section in enumerate(edition.sections):
-        if section.image:
-            _check_image(folder, section.image,
-                         edition_source.where(("sections", index, "image")),
-                         f"sections[{index + 1}].image", problems)
-    for source in texts.values():
-        for path, text in text_fields(source.data):
-            if not path or path[-1] not in MARKDOWN_FIELDS:
-                continue
-            for kind, address in markup.references(text):
-                where, field = source.where(path), field_name(path)
-                if kind == "image":
-                    _check_image(folder, address, where, field, problems)
-                elif not markup.is_allowed_link(address):
-                    problems.error(
-                        f"the link '{address}' is not allowed", where, field=field,
-                        hint="Links may go to http(s):// pages, mailto: or tel: only.")
-                elif markup.is_relative(address):
-                    _check_relative_link(folder, address, edition, where, field, problems)
-
-
-def _check_relative_link(folder: Path, address: str, edition: Edition, where: Location,
-                         field: str, problems: Problems) -> None:
-    """A relative link is a page of the brochure's website: there must be one, and
-    the link must not name a file of the build machine."""
-    website = edition.metadata.website
-    path = urlsplit(address).path
-    if ".." in Path(path).parts or (path and (folder / path).exists()):
-        problems.error(
-            f"the link '{address}' names a file, which a reader of the PDF cannot open",
-            where, field=field,
-            hint="Link the file's web address (https://…); to show a picture, "
-                 "use ![text](images/…).")
-    elif not website:
-        problems.error(
-            f"the relative link '{address}' needs the brochure's web address", where,
-            field=field, hint="Write the full address (https://…), or set "
-                              "metadata.website in the edition file.")
-
-
-def resolve_inside(folder: Path, reference: str) -> tuple[Path | None, str | None]:
-    """The file a reference names, if it is a file inside ``folder``; else why not."""
-    if urlsplit(reference).scheme or reference.startswith(("//", "\\\\")):
-        return None, (f"'{reference}' is an address outside the brochure; "
-                      "only files inside the content folder can be used")
-    if Path(reference).is_absolute():
-        return None, (f"'{reference}' is an absolute path; "
-                      "give a path relative to the content folder, like images/x.svg")
-    root = folder.resolve()
-    path = (folder / reference).resolve()
-    if not path.is_relative_to(root):
-        return None, f"'{reference}' points outside the content folder"
-    return path, None
-
-
-def _check_image(folder: Path, reference: str, where: Location, field: str,
-                 problems: Problems) -> None:
-    path, refusal = resolve_inside(folder, reference)
-    if path is None:
-        problems.error(refusal or "refused", where, field=field,
-                       hint="Copy the file into the images/ folder and refer to it there.")
-    elif not path.is_file():
-        problems.error(f"the image '{reference}' does not exist", where, field=field,
-                       hint="Check the file name, or put the image in the images/ folder.")
-    elif path.suffix.lower() not in defaults.IMAGE_SUFFIXES:
-        problems.error(f"'{reference}' is not an image this tool can place", where,
-                       field=field, hint="Use SVG, PNG, JPEG, WebP or GIF.")
-    elif (unusable := images.check_image(path, folder)) is not None:
-        problems.error(f"the image '{reference}' cannot be used: {unusable.reason}", where,
-                       field=field, hint=unusable.hint)
-
-
-def _check_template(edition: Edition, source: Source, template_dirs: list[Path],
-                    problems: Problems) -> None:
-    name = edition.template
-    if "/" in name or "\\" in name or name.startswith("."):
-        problems.error(f"'{name}' should be a file name only", source.where(("template",)),
-                       field="template", hint="Put the template in the templates/ folder.")
-    elif not any((d / name).is_file() for d in template_dirs):
-        problems.error(f"the template '{name}' does not exist", source.where(("template",)),
-                       field="template",
-                       hint=f"Use {edition.model_fields['template'].default}, or put "
-                            f"{name} in the brochure's templates/ folder.")
 
 
 def _palette(edition: Edition, problems: Problems) -> dict[str, Colour] | None:
@@ -475,40 +331,3 @@ def _palette(edition: Edition, problems: Problems) -> dict[str, Colour] | None:
         except ValidationError as exc:
             report_validation_error(exc, Colour, source, problems, prefix=(name,))
     return {**palette, **edition.palette}
-
-
-def _print_profile(folder: Path, edition: Edition, source: Source,
-                   problems: Problems) -> Path:
-    """The print shop's CMYK profile named in the edition, else the default."""
-    reference = edition.print.profile
-    if reference is None:
-        return defaults.DEFAULT_CMYK_PROFILE
-    where = source.where(("print", "profile"))
-    path, refusal = resolve_inside(folder, reference)
-    if path is None or not path.is_file():
-        problems.error(refusal or f"the profile '{reference}' does not exist", where,
-                       field="print.profile",
-                       hint="Put your print shop's .icc file in the brochure folder.")
-        return defaults.DEFAULT_CMYK_PROFILE
-    if not colour.is_cmyk_profile(path):
-        problems.error(f"'{reference}' is not a CMYK ICC profile", where,
-                       field="print.profile",
-                       hint="Ask the print shop for its CMYK output profile (.icc).")
-    return path
-
-
-def _stylesheets(folder: Path, edition: Edition, source: Source, problems: Problems,
-                 ) -> list[Path]:
-    sheets = sorted(defaults.project_styles().glob("*.css"))
-    for index, reference in enumerate(edition.stylesheets):
-        where = source.where(("stylesheets", index))
-        path, refusal = resolve_inside(folder, reference)
-        if path is None:
-            problems.error(refusal or "refused", where, field="stylesheets")
-        elif not path.is_file():
-            problems.error(f"the stylesheet '{reference}' does not exist", where,
-                           field="stylesheets", hint="Check the file name.")
-        else:
-            sheets.append(path)
-    return sheets
-

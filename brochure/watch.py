@@ -8,15 +8,16 @@ changes triggers one build of only the languages it can affect.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import watchfiles
-import yaml
 
 from . import defaults
 from .build import BuildReport, build
-from .problems import BrochureError
+from .problems import BrochureError, Problems
+from .sources import load_yaml
 
 # Quiet time after the last file event before building: an editor's save (write
 # to a temporary file, rename, touch) becomes one build, not three.
@@ -30,19 +31,21 @@ Changes = set[tuple[watchfiles.Change, str]]
 
 
 def watch_and_build(folder: Path, languages: list[str] | None, out_dir: Path,
-                    on_result: Callable[[Result], None], *, strict: bool = False,
-                    jobs: int | None = None, kinds: list[str] | None = None,
+                    on_result: Callable[[Result], None],
+                    options: Mapping[str, Any] | None = None, *,
                     stop_event: threading.Event | None = None,
                     on_start: Callable[[list[str] | None], None] | None = None) -> None:
     """Build once, then again after every saved change, until ``stop_event`` is set.
 
     ``on_result`` receives the ``BuildReport`` or the ``BrochureError`` of each
     build; ``on_start`` (optional) the languages about to be built (None: every
-    language of the edition, when the edition cannot be read). ``strict``,
-    ``jobs`` and ``kinds`` are passed on to ``build``. Ctrl-C raises
-    KeyboardInterrupt as usual, during a build or between builds.
+    language of the edition, when the edition cannot be read). ``options`` are
+    ``build``'s (strict, jobs, kinds, formats, final, impose, force): ``force``
+    counts for the first build only, later ones rebuild what changed. Ctrl-C
+    raises KeyboardInterrupt as usual, during a build or between builds.
     """
     folder = Path(folder)
+    options = dict(options or {})
     failed: set[str] = set()
     everything_failed = False
     for changes in _batches(folder, Path(out_dir), stop_event):
@@ -53,10 +56,10 @@ def watch_and_build(folder: Path, languages: list[str] | None, out_dir: Path,
         if on_start:
             on_start(targets)
         try:
-            result: Result = build(folder, targets, out_dir, strict=strict, jobs=jobs,
-                                   kinds=kinds)
+            result: Result = build(folder, targets, out_dir, **options)
         except BrochureError as exc:
             result = exc
+        options["force"] = False
         everything_failed = targets is None and isinstance(result, BrochureError)
         if isinstance(result, BrochureError):
             failed.update(targets or ())
@@ -141,7 +144,8 @@ def _translations_touched(folder: Path, changes: Changes,
 def _read_edition(folder: Path) -> dict:
     """The edition's data, or {} when it cannot be read (the build says why)."""
     try:
-        data = yaml.safe_load((folder / defaults.EDITION_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        source = load_yaml(folder / defaults.EDITION_FILE, Problems())
+    except OSError:
         return {}
+    data = source.data if source is not None else None
     return data if isinstance(data, dict) else {}

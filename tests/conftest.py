@@ -3,13 +3,16 @@ the real renderer and the real fonts, and read back by the tests."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from brochure.build import BuildReport, build
+from brochure.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "gwangju"
@@ -59,3 +62,40 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def text_of(language: str) -> dict:
     return yaml.safe_load((SAMPLE / "text" / f"{language}.yaml").read_text(encoding="utf-8"))
+
+
+# --- helpers shared by the tests -------------------------------------------------
+
+def run(*args: str):
+    """The command as a user runs it; whatever happens, never a traceback."""
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result
+
+
+def build_fails(content: Path, *expected: str, options: tuple[str, ...] = ()) -> str:
+    """Build into a fresh folder; the build must fail with every expected text."""
+    out = content.parent / "out"
+    result = run("build", str(content), "--out", str(out), "--jobs", "1", *options)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    for text in expected:
+        assert re.search(text, result.output), (text, result.output)
+    assert not list(out.glob("**/*.pdf")) if out.exists() else True
+    assert not list(out.glob("**/*.part")) if out.exists() else True
+    return result.output
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line where ``text`` starts in a file."""
+    content = path.read_text(encoding="utf-8")
+    return content[:content.index(text)].count("\n") + 1
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -3,43 +3,8 @@ exit status, no traceback, and no PDF."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
-
-from brochure.cli import main
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
-def build_fails(content: Path, *expected: str, options: tuple[str, ...] = ()) -> str:
-    """Build into a fresh folder; the build must fail with every expected text."""
-    out = content.parent / "out"
-    result = run("build", str(content), "--out", str(out), "--jobs", "1", *options)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    for text in expected:
-        assert re.search(text, result.output), (text, result.output)
-    assert not list(out.glob("**/*.pdf")) if out.exists() else True
-    assert not list(out.glob("**/*.part")) if out.exists() else True
-    return result.output
-
-
-def line_of(path: Path, text: str) -> int:
-    """The 1-based line where ``text`` starts in a file."""
-    content = path.read_text(encoding="utf-8")
-    return content[:content.index(text)].count("\n") + 1
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import build_fails, edit, line_of, run
 
 
 def test_invalid_yaml_names_file_line_and_column_and_what_to_do(content):

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import edit
 from pdfs import page_texts
-from test_bad_content import edit
 
 from brochure.build import build, check, prepare
 from brochure.defaults import project_templates

@@ -33,21 +33,25 @@ def test_trim_and_bleed_boxes_are_3_mm_apart_on_every_side_of_every_page(sample_
             assert round(float(trim.width) / MM, 1) == 210.0
 
 
-def test_crop_marks_are_drawn_outside_the_trim(sample_print_pdfs):
-    # Page 2 (contents) is white: any dark pixel in the bleed band is a crop mark,
-    # and the corner of the trimmed page stays white.
+def test_crop_marks_are_drawn_in_the_slug_outside_the_bleed(sample_print_pdfs):
+    # Page 2 (contents) is white up to the bleed's edge: the marks are in the
+    # slug beyond it (MediaBox = trim + 3 mm bleed + 7 mm slug), the bleed
+    # band and the corner of the trimmed page stay white.
     document = pdfium.PdfDocument(str(sample_print_pdfs["en"]))
     image = document[1].render(scale=150 / 72).to_pil().convert("L")
     document.close()
-    bleed = round(3 * 150 / 25.4)  # pixels
+    px = 150 / 25.4  # pixels per mm
+    slug, bleed = round(7 * px), round(10 * px)  # from the MediaBox's edge
 
     def darkest(box):
         return image.crop(box).getextrema()[0]
 
-    assert darkest((0, 0, bleed, bleed * 3)) < 100  # marks in the top-left bleed
-    assert darkest((bleed + 2, bleed + 2, bleed * 4, bleed * 4)) > 240  # inside: white
+    assert darkest((0, 0, slug, bleed + 2)) < 200  # the top-left vertical mark (0.25 pt)
+    assert darkest((slug + 1, slug + 1, bleed * 3, bleed * 3)) > 240  # bleed and trim: white
     width, height = image.size
-    assert darkest((width - bleed, height - bleed * 3, width, height)) < 100
+    assert darkest((width - slug, height - bleed - 2, width, height)) < 200
+    assert darkest((width - bleed * 3, height - bleed * 3, width - slug - 1,
+                    height - slug - 1)) > 240
 
 
 def test_every_screen_edition_is_tagged_with_language_title_and_alt_text(sample_pdfs):
@@ -82,7 +86,7 @@ def test_the_archive_edition_is_reproducible(archive, tmp_path):
 def test_a_print_shops_own_profile_becomes_the_output_intent(content):
     import shutil
 
-    from test_bad_content import build_fails, edit
+    from conftest import build_fails, edit
 
     from brochure.defaults import DEFAULT_CMYK_PROFILE
 

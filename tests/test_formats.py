@@ -64,7 +64,7 @@ def test_the_arabic_leaflet_is_mirrored(formats):
 
 
 def test_pdf_x1a_is_refused_for_a_design_with_transparency(content):
-    from test_bad_content import build_fails, edit
+    from conftest import build_fails, edit
 
     edit(content / "edition.yaml", "variant: pdf/x-4", "variant: pdf/x-1a")
     build_fails(content, r"gwangju-city_print_en\.pdf: the print edition fails its check: "

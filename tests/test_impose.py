@@ -27,8 +27,9 @@ def editions(sample_build) -> dict[tuple[str, str], Path]:
 
 
 def _squeezed(text: str) -> str:
-    """Text without whitespace: extraction guesses spaces differently on a sheet."""
-    return "".join(text.split())
+    """Text without whitespace: extraction guesses spaces differently on a sheet,
+    and marks a hyphen at a line's end differently (U+FFFE or U+0002)."""
+    return "".join(text.split()).replace("\ufffe", "").replace("\x02", "")
 
 
 def page_texts(path: Path) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from test_bad_content import edit
+from conftest import edit
 
 from brochure import build as build_module
 from brochure import defaults, fonts, records

@@ -279,3 +279,16 @@ def test_inspect_fails_cleanly_on_a_missing_or_non_pdf_file(tmp_path):
         assert isinstance(result.exception, SystemExit)
         assert result.output.strip().count("\n") == 0
         assert expected in result.output
+
+
+def test_a_damaged_xmp_packet_is_an_error_not_a_missing_claim(sample_pdfs, tmp_path):
+    import pikepdf
+
+    damaged = tmp_path / "damaged.pdf"
+    with pikepdf.open(sample_pdfs["en"]) as pdf:
+        pdf.Root.Metadata = pdf.make_stream(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF")
+        pdf.save(damaged, fix_metadata_version=False)  # keep the packet as broken
+    report = inspect_pdf(damaged)
+    assert report.variant.damaged_xmp
+    [finding] = [f for f in check_claims(report, "screen") if "XMP" in f.message]
+    assert finding.severity == "error" and "cannot be read" in finding.message

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import build_fails, edit, line_of
 from pdfs import page_texts
-from test_bad_content import build_fails, edit, line_of
 
 from brochure.build import _compare_page_counts, build, prepare
 from brochure.problems import Problems
@@ -60,7 +60,7 @@ def test_a_word_too_long_for_its_column_is_refused_naming_field_and_page(content
     edit(text, body, "      " + "ฃฅ" * 40 + " " + body.lstrip())
     line = line_of(text, "ฃฅฃฅ") - 1
     build_fails(content,
-                rf"content/text/th\.yaml:{line}:11: sections\.democracy\.body: on page 4 of "
+                rf"content/text/th\.yaml:{line}:11: sections\.democracy\.body: on page 5 of "
                 r"the screen edition \(A4\), 'ฃฅฃฅ.*…' runs [\d.]+ mm past the right edge of "
                 r"its column\. A word this long cannot be broken",
                 options=("--lang", "th", "--edition", "screen"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from test_bad_content import line_of, run
+from conftest import line_of, run
 
 BODY = "    body: |\n"
 

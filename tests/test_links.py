@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pikepdf
-from test_bad_content import build_fails, edit, line_of
+from conftest import build_fails, edit, line_of
 
 from brochure.build import build
 

@@ -3,8 +3,10 @@ and YAML's surprises are shown as they were typed."""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
-from test_bad_content import edit, line_of, run
+from conftest import edit, line_of, run
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("kr", "ko"), ("jp", "ja"), ("cn", "zh-Hans"),
@@ -32,3 +34,26 @@ def test_a_value_yaml_reads_as_something_else_is_shown_as_typed(content, typed, 
     assert result.exit_code == 1
     assert (f"content/edition.yaml:{line}:10: metadata.phone: should be text, not {typed}, "
             f"which YAML reads as {read_as}. Put the value in double quotes") in result.output
+
+
+def test_the_import_hint_after_an_export_works_as_typed(content):
+    exported = run("export", "ko", str(content))
+    assert exported.exit_code == 0, exported.output
+    hint = exported.output.strip().splitlines()[-1]
+    assert hint.startswith("When it comes back: brochure import ")
+    command = shlex.split(hint.removeprefix("When it comes back: brochure "))
+    assert command[-1] == str(content)
+    assert run(*command).exit_code == 0
+
+
+def test_the_summary_says_which_editions_carry_the_draft_mark(content):
+    edit(content / "text/ko.yaml", "  page: 페이지\n", "")
+    out = content.parent / "out"
+    result = run("build", str(content), "--lang", "ko", "--lang", "en", "--edition", "screen",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines()
+            if line.startswith(str(out))}
+    assert rows[str(out / "gwangju-city_screen_ko.pdf")][-1] == "DRAFT"
+    assert rows[str(out / "gwangju-city_screen_en.pdf")][-1] == "0"
+    assert "Marked DRAFT on every page: ko" in result.output

@@ -4,13 +4,14 @@ never a half-written PDF."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from test_bad_content import run
+from conftest import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,11 +53,16 @@ def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(con
         [sys.executable, "-m", "brochure", "build", str(content), "--out", str(out),
          "--jobs", "2", "--force"],
         cwd=content.parent, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+        # As from a terminal: Ctrl-C not ignored, whatever this test process does.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for_workers(build.pid)
         time.sleep(0.5)  # into rendering
         assert build.poll() is None, build.communicate()
+        ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)",
+                                Path(f"/proc/{build.pid}/status").read_text()).group(1), 16)
+        assert not ignored & (1 << (signal.SIGINT - 1)), "the build ignores Ctrl-C"
         os.killpg(build.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
         started = time.perf_counter()
         _, errors = build.communicate(timeout=10)
@@ -85,3 +91,27 @@ def test_a_link_out_of_the_content_folder_is_never_opened(content):
     assert sentinel.stat().st_atime_ns == touched  # never read
     record = (out / ".brochure-build.json").read_text()
     assert "outside.png" not in record
+
+
+def test_a_preview_stopped_with_sigterm_removes_its_temporary_folder(content):
+    private_tmp = content.parent / "tmp"
+    private_tmp.mkdir()
+    preview = subprocess.Popen(
+        [sys.executable, "-m", "brochure", "preview", str(content), "--lang", "en",
+         "--port", "0"], cwd=content.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(private_tmp)})
+    try:
+        assert preview.stdout is not None
+        assert "Preview of" in preview.stdout.readline()
+        deadline = time.monotonic() + 60
+        while not list(private_tmp.glob("brochure-preview-*/*.pdf")):
+            assert time.monotonic() < deadline, "the preview built nothing in a minute"
+            time.sleep(0.1)
+        preview.send_signal(signal.SIGTERM)
+        preview.communicate(timeout=30)
+    finally:
+        if preview.poll() is None:
+            preview.kill()
+            preview.communicate()
+    assert preview.returncode == 0
+    assert list(private_tmp.iterdir()) == []

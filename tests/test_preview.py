@@ -13,7 +13,9 @@ import pytest
 from conftest import SAMPLE
 from pypdf import PdfReader
 
-from brochure.preview import Pages, Preview, PreviewState, respond
+from brochure.preview import Preview
+from brochure.preview_server import respond
+from brochure.preview_state import Pages, PreviewState
 from brochure.watch import languages_to_build
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
-from conftest import SAMPLE
+from conftest import SAMPLE, build_fails, edit, run
 from pikepdf import PdfImage
 from PIL import Image, ImageChops, ImageStat
-from test_bad_content import build_fails, edit, run
 
 from brochure.build import build
 from brochure.inspect import inspect_pdf
@@ -117,12 +116,13 @@ def pictures(path: Path, scale: float = 0.5) -> list[tuple[int, tuple, Image.Ima
         if not images:
             continue
         bitmap = page.render(scale=scale).to_pil().convert("RGB")
-        height = page.get_height()
+        # The rendered box: the print edition's MediaBox starts beyond the trim.
+        x0, y0, x1, y1 = page.get_bbox()
         for image in images:
             left, bottom, right, top = image.get_bounds()
-            box = (max(left, 0), max(bottom, 0), min(right, page.get_width()), min(top, height))
+            box = (max(left, x0), max(bottom, y0), min(right, x1), min(top, y1))
             dx, dy = (box[2] - box[0]) / 4, (box[3] - box[1]) / 4
-            crop = (box[0] + dx, height - box[3] + dy, box[2] - dx, height - box[1] - dy)
+            crop = (box[0] - x0 + dx, y1 - box[3] + dy, box[2] - x0 - dx, y1 - box[1] - dy)
             found.append((index, (left, bottom, right, top),
                           bitmap.crop(tuple(round(v * scale) for v in crop))))
     return found

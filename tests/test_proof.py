@@ -106,3 +106,13 @@ def test_the_proof_command_says_to_build_first_when_a_pdf_is_missing(screen_pdfs
     assert f"brochure build {SAMPLE} --lang ko --edition screen --out {out}" in result.output
     assert "Traceback" not in result.output
     assert not list(out.glob("*.png"))  # nothing written, not even the English proof
+
+
+def test_proof_finds_the_editions_of_another_format_as_the_build_named_them(content):
+    out = content.parent / "out"
+    options = ["--lang", "en", "--edition", "screen", "--format", "A5", "--out", str(out)]
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(content), *options]).exit_code == 0
+    result = runner.invoke(main, ["proof", str(content), *options])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == [str(out / "gwangju-city_A5_screen_en_proof.png")]

@@ -4,8 +4,8 @@ sample, and Persian and Hebrew to show it is not Arabic-only."""
 from __future__ import annotations
 
 import pytest
+from conftest import edit
 from pdfs import page_texts, page_width, text_box
-from test_bad_content import edit
 
 from brochure.build import build, prepare
 from brochure.problems import Problems
@@ -54,7 +54,7 @@ def test_headings_and_contents_are_set_from_the_right(rtl_pdfs, language):
     # In the contents, the entry is on the right and its page number on the left.
     entry_left, _, entry_right, _ = text_box(path, 1, DEMOCRACY[language])
     assert entry_right > width - 20 * MM
-    page_number = {"fa": "۳", "ar": "٣", "he": "3"}[language]
+    page_number = {"fa": "۴", "ar": "٤", "he": "4"}[language]
     number_left, _, number_right, _ = text_box(path, 1, page_number)
     assert number_right < 30 * MM
 
@@ -63,8 +63,8 @@ def test_headings_and_contents_are_set_from_the_right(rtl_pdfs, language):
 def test_the_running_header_is_mirrored(rtl_pdfs, language):
     path = rtl_pdfs[language]
     width = page_width(path)
-    # On the theme's text page, the section title is top right.
-    left, bottom, right, top = text_box(path, 3, DEMOCRACY[language])
+    # On the theme's text page (page 5), the section title is top right.
+    left, bottom, right, top = text_box(path, 4, DEMOCRACY[language])
     assert right > width - 20 * MM and bottom > 842 - 24 * MM  # in the top margin
 
 

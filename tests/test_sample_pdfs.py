@@ -74,9 +74,9 @@ def test_bookmarks_follow_the_headings_in_order(sample_pdfs):
     path = sample_pdfs["en"]
     text = text_of("en")
     pages = outline_pages(path)
-    expected = [text["labels"]["contents"],
+    expected = [text["labels"]["contents"], text["labels"]["highlights"],
                 *(text["sections"][s]["title"] for s in text["sections"]),
-                text["labels"]["highlights"], text["back"]["title"]]
+                text["back"]["title"]]
     assert list(pages) == expected
     assert list(pages.values()) == sorted(pages.values())
 

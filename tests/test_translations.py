@@ -7,22 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SAMPLE
+from conftest import SAMPLE, edit, run
 from lxml import etree
 
-from brochure.cli import main
-from brochure.translations import check_translation, fingerprint, status
+from brochure.translation_checks import check_translation
+from brochure.translations import fingerprint, status
 from brochure.validate import load_project
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result
 
 
 def export(content: Path, language: str, *options: str) -> Path:
@@ -51,12 +43,6 @@ def set_target(xlf: Path, unit_id: str, text: str | None = None,
     tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def snapshot(content: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((content / "text").iterdir())}
 
@@ -81,9 +67,10 @@ def test_status_names_stale_and_missing_texts_and_strict_fails_on_them(content):
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
             if re.match(r"\S+ +\d+/\d+ ", line)}
-    assert rows["vi"] == ["45/45", "0", "1", "0", "0"]
-    assert rows["ko"] == ["44/45", "1", "0", "0", "0"]
-    assert rows["ja"] == ["45/45", "0", "0", "0", "0"]
+    # translated, missing, copied, stale, unchecked, unknown
+    assert rows["vi"] == ["45/45", "0", "0", "1", "0", "0"]
+    assert rows["ko"] == ["44/45", "1", "0", "0", "0", "0"]
+    assert rows["ja"] == ["45/45", "0", "0", "0", "0", "0"]
     assert "vi stale: sections.energy.image_alt" in result.output
     assert "ko missing: labels.page" in result.output
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from click.testing import CliRunner
-from conftest import text_of
+from conftest import build_fails, edit, run, text_of
 
 from brochure import verapdf
 from brochure.cli import main
@@ -93,8 +93,8 @@ def test_no_print_page_carries_an_annotation_in_the_bleed(sample_print_pdfs):
 def test_each_contents_entry_is_one_link_described_in_the_pages_language(sample_pdfs):
     for language, path in sample_pdfs.items():
         text = text_of(language)
-        titles = [text["intro"]["title"], *(s["title"] for s in text["sections"].values()),
-                  text["labels"]["highlights"], text["back"]["title"]]
+        titles = [text["intro"]["title"], text["labels"]["highlights"],
+                  *(s["title"] for s in text["sections"].values()), text["back"]["title"]]
         with pikepdf.open(path) as pdf:
             parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
             links = [a for a in pdf.pages[1].obj.get("/Annots", [])
@@ -105,3 +105,18 @@ def test_each_contents_entry_is_one_link_described_in_the_pages_language(sample_
             boxes = [sorted(float(v) for v in a.Rect[1::2]) for a in links]
             assert all(lower[1] <= upper[0] + 0.5 for upper, lower in zip(  # no overlap
                 boxes, boxes[1:], strict=False)), (language, boxes)
+
+
+def test_build_verify_refuses_what_verapdf_refuses_and_writes_nothing(content):
+    # Translucent text goes into a transparency group whose marked content the
+    # renderer leaves out of the structure tree: veraPDF rule 7.1-3, which our
+    # own preflight does not see.
+    (content / "translucent.css").write_text("h1 { opacity: 0.85; }\n", encoding="utf-8")
+    edit(content / "edition.yaml", "stylesheets: [photo.css]",
+         "stylesheets: [photo.css, translucent.css]")
+    options = ("--lang", "en", "--edition", "screen")
+    output = build_fails(content, r"gwangju-city_screen_en\.pdf: veraPDF: rule 7\.1-3",
+                         options=(*options, "--verify"))
+    assert "Nothing was written" in output
+    plain = run("build", str(content), "--out", str(content.parent / "out"), *options)
+    assert plain.exit_code == 0, plain.output
