@@ -412,15 +412,19 @@ def _unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
     if last.get("key") != state.key:
         return False
     built = []
-    for name, warnings, print_ in last["editions"]:
-        output = out_dir / name
-        entry = records.entry(output)
-        if entry.get("fingerprint") != print_ or not records.is_unchanged(output):
-            return False
-        built.append(Built(entry["language"], entry["kind"], output, int(entry.get("pages", 0)),
-                           output.stat().st_size, 0.0, warnings, up_to_date=True,
-                           draft=warnings > 0))
-    report.problems.extend(problems_from(last["problems"]))
+    try:
+        for name, warnings, print_ in last["editions"]:
+            output = out_dir / name
+            entry = records.entry(output)
+            if entry.get("fingerprint") != print_ or not records.is_unchanged(output):
+                return False
+            built.append(Built(entry["language"], entry["kind"], output,
+                               int(entry.get("pages", 0)), output.stat().st_size, 0.0,
+                               warnings, up_to_date=True, draft=warnings > 0))
+        problems = problems_from(last["problems"])
+    except (KeyError, TypeError, ValueError, OSError):  # a record edited by hand: build
+        return False
+    report.problems.extend(problems)
     report.built = built
     with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
         records.save()

@@ -3,6 +3,7 @@ check in which nothing changed is told from file stats alone."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -147,3 +148,13 @@ def test_the_state_changes_with_fonts_dates_and_options(content, settled, monkey
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     monkeypatch.setattr(fonts, "fontconfig_listing", lambda: "Noto Sans|80|0|/x.ttf\n")
     assert state() != before
+
+
+def test_a_record_edited_by_hand_is_a_reason_to_look_not_to_fail(built_once):
+    content, out = built_once
+    record = out / ".brochure-build.json"
+    rebuilt(content, out)  # a build of settled files keeps its state
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["last"]["editions"] = [["gwangju-city_screen_en.pdf"]]
+    record.write_text(json.dumps(data), encoding="utf-8")
+    assert rebuilt(content, out) == []
