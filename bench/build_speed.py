@@ -127,7 +127,8 @@ def main() -> None:
     cold, plain_times = paired(cold_build, plain, rounds, before=clean)
     run(build)  # the output folder is complete again: the no-op builds below
     record = json.loads((out / ".brochure-build.json").read_text(encoding="utf-8"))
-    pages = sum(entry["pages"] for entry in record["outputs"].values())
+    outputs = record["outputs"] if "format" in record else record  # the first format too
+    pages = sum(entry["pages"] for entry in outputs.values())
     time.sleep(2.5)  # files changed within two seconds are never taken as unchanged
     run(build)
     run(check)
