@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from .build import Edition, _edition
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords
-from .editions import EditionKind, css_colour, qr_code
+from .editions import EditionKind, ink_colour, qr_code
 from .personalise import delegation_context
 from .problems import Problems
 from .records import digest
@@ -57,8 +57,7 @@ def bilingual_edition(project: Project, delegation: Delegation, words: dict[str,
     sides = [_side(project, delegation, words[language], language, contexts[language], number)
              for number, language in enumerate(languages, start=1)]
     first = sides[0]["d"]
-    ink = css_colour(project.palette["ink"], kind.cmyk) if "ink" in project.palette \
-        else "#000000"
+    ink = ink_colour(project.palette, kind.cmyk)
     pages = render_html(TEMPLATE, project.template_dirs, {
         **contexts[languages[0]], "edition_kind": kind.name, "page_format": page_format,
         "sides": sides,

@@ -184,15 +184,14 @@ def _edition(project: Project, language: str, kind: EditionKind, page_format: st
     """One language in one edition kind and page format, or None when its
     template fails."""
     from . import fonts
-    from .editions import css_colour, palette_css, print_css, qr_code
+    from .editions import ink_colour, palette_css, print_css, qr_code
     from .records import stat_digests
     from .render_html import render_html
 
     typography = project.typography[language]
     settings = project.edition.print
     website = project.edition.metadata.website
-    ink = css_colour(project.palette["ink"], kind.cmyk) if "ink" in project.palette \
-        else "#000000"
+    ink = ink_colour(project.palette, kind.cmyk)
     zoom = ZOOM.get(page_format, 1.0)
     kind_context = {**context, "edition_kind": kind.name, "page_format": page_format,
                     "page_size": "A4" if page_format in ZOOM else page_format,

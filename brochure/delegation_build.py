@@ -42,7 +42,7 @@ from .build import (
     _up_to_date,
 )
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords, load_delegations
-from .editions import EditionKind, css_colour, kind_named, qr_code
+from .editions import EditionKind, ink_colour, kind_named, qr_code
 from .glyphs import check_glyphs
 from .localise import localise
 from .personalise import delegation_context, text_in
@@ -156,8 +156,7 @@ def _personal_edition(project: Project, delegation: Delegation, words: PageWords
         return None
     typography = project.typography[language]
     personal = delegation_context(delegation, words, typography)
-    ink = css_colour(project.palette["ink"], kind.cmyk) if "ink" in project.palette \
-        else "#000000"
+    ink = ink_colour(project.palette, kind.cmyk)
     pages = render_html(TEMPLATE, project.template_dirs, {
         **context, "edition_kind": kind.name, "page_format": page_format,
         "delegation": personal,

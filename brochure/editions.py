@@ -61,6 +61,11 @@ def palette_css(palette: dict[str, Colour], cmyk: bool) -> str:
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 
+def ink_colour(palette: dict[str, Colour], cmyk: bool) -> str:
+    """The colour of text and QR codes: the palette's 'ink', or black."""
+    return css_colour(palette["ink"], cmyk) if "ink" in palette else "#000000"
+
+
 def css_colour(colour: Colour, cmyk: bool) -> str:
     if not cmyk:
         return colour.rgb

@@ -11,29 +11,15 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import edit, line_of, run
 from PIL import Image
 
 from brochure import images
 from brochure.build import check
-from brochure.cli import main
 
 SECTION_IMAGE = "images/economy.svg"  # sections[2].image in the sample's edition.yaml
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
-def line_of(path: Path, text: str) -> int:
-    content = path.read_text(encoding="utf-8")
-    return content[:content.index(text)].count("\n") + 1
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # --- image files, made here ------------------------------------------------------
