@@ -23,7 +23,7 @@ from markupsafe import Markup
 from .build import Edition, _edition
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords
 from .editions import EditionKind, ink_colour, qr_code
-from .personalise import delegation_context
+from .personalise import delegation_context, join_pages
 from .problems import Problems
 from .records import digest
 from .render_html import keep_words_together, render_html
@@ -103,7 +103,6 @@ def _joined(document: str, pages: str, brochures: list[str], sides: list[dict[st
             title: str) -> str:
     """The first language's document, its body replaced by the delegation's
     pages and both brochure parts, with the style that sets each in its fonts."""
-    from .delegation_build import join_pages  # the single edition's joining
 
     body = _BODY.search(document)
     if body is None:

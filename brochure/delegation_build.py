@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from markupsafe import escape
 
 from . import defaults
 from .bilingual import bilingual_edition
@@ -45,7 +42,7 @@ from .delegations import DELEGATIONS_DIR, Delegation, PageWords, load_delegation
 from .editions import EditionKind, ink_colour, kind_named, qr_code
 from .glyphs import check_glyphs
 from .localise import localise
-from .personalise import delegation_context, text_in
+from .personalise import delegation_context, join_pages, text_in
 from .problems import Problems
 from .records import BuildRecords, digest
 from .render_html import keep_words_together, render_html
@@ -173,18 +170,6 @@ def _personal_edition(project: Project, delegation: Delegation, words: PageWords
     return edition
 
 
-_BODY = re.compile(r"<body\b[^>]*>")
-_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
-
-
-def join_pages(document: str, pages: str, title: str) -> str:
-    """The brochure's document with ``pages`` first in its body, under a title
-    of its own (the PDF's title names the delegation)."""
-    body = _BODY.search(document)
-    if body is None:
-        raise ValueError("the brochure's template has no <body>")
-    joined = document[:body.end()] + "\n" + pages + document[body.end():]
-    return _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", joined, count=1)
 
 
 def _without_page_count(outcome: Any) -> Any:

@@ -10,6 +10,8 @@ city's time zone. The templates receive only strings, lists and dicts.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import escape
 from itertools import groupby
 from typing import Any
 
@@ -89,3 +91,17 @@ def time_range(start: dt.time, end: dt.time, locale: Locale) -> str:
     pattern = locale.interval_formats.get(None, "{0} – {1}")
     return pattern.replace("{0}", format_time(start, "short", locale=locale))\
         .replace("{1}", format_time(end, "short", locale=locale))
+
+
+_BODY_START = re.compile(r"<body\b[^>]*>")
+_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+
+
+def join_pages(document: str, pages: str, title: str) -> str:
+    """The brochure's document with ``pages`` first in its body, under a title
+    of its own (the PDF's title names the delegation)."""
+    body = _BODY_START.search(document)
+    if body is None:
+        raise ValueError("the brochure's template has no <body>")
+    joined = document[:body.end()] + "\n" + pages + document[body.end():]
+    return _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", joined, count=1)
