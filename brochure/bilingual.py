@@ -20,10 +20,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .build import Edition, _edition
+from .build import make_edition
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords
 from .editions import EditionKind, ink_colour, qr_code
 from .personalise import delegation_context, join_pages
+from .plan import Edition
 from .problems import Problems
 from .records import digest
 from .render_html import keep_words_together, render_html
@@ -49,7 +50,7 @@ def bilingual_edition(project: Project, delegation: Delegation, words: dict[str,
     None when a template fails."""
     folder = out_dir / DELEGATIONS_DIR / delegation.id
     languages = delegation.languages
-    made = [_edition(project, language, kind, page_format, contexts[language], folder,
+    made = [make_edition(project, language, kind, page_format, contexts[language], folder,
                      shared_inputs, problems) for language in languages]
     parts = [part for part in made if part is not None]
     if len(parts) != len(languages):

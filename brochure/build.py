@@ -9,16 +9,12 @@ was.
 from __future__ import annotations
 
 import contextlib
-import signal
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, defaults
-from .problems import BrochureError, Location, Problems, relative_name
-from .records import BuildRecords, FileDigests, digest, files_inside, fingerprint
+from .problems import Problems
+from .records import BuildRecords, FileDigests, digest
 from .state import (
     InputState,
     input_state,
@@ -31,77 +27,21 @@ from .state import (
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
     from .editions import EditionKind
-    from .sources import Source
     from .translations import LanguageStatus
     from .validate import Project
 
-
-@dataclass
-class Edition:
-    """One PDF to make: a language of a brochure in one edition kind (screen,
-    print, archive), as HTML ready to render."""
-
-    language: str
-    kind: str
-    page_format: str
-    html: str
-    output: Path
-    base_dir: Path
-    stylesheets: list[Path | str]   # files, and generated CSS text (palette, bleed)
-    roots: list[Path]
-    options: dict[str, Any]         # the renderer's options for this kind
-    inputs: dict[str, Any]
-    cmyk_profile: Path | None = None
-    bleed_mm: float = 0.0
-    direction: str = "ltr"
-    script: str = "Latn"
-    warnings: int = 0
-    text: Source | None = None      # the language's text file, to locate layout problems
-
-    @property
-    def expected_cost(self) -> float:
-        """A guess at the rendering time, to start the longest editions first:
-        Han and Hangul text costs about twice as much to lay out and subset."""
-        return len(self.html) * (2.0 if self.script in ("Kore", "Jpan", "Hans", "Hant")
-                                 else 1.0) * (1.3 if self.kind == "print" else 1.0)
-
-    @property
-    def claim_settings(self) -> dict[str, Any]:
-        """The edition's own settings its preflight checks against (not the defaults)."""
-        if self.kind != "print":
-            return {}
-        return {"bleed_mm": self.bleed_mm, "variant": self.options["pdf_variant"]}
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.inputs)
-
-
-@dataclass
-class Built:
-    language: str
-    kind: str
-    path: Path
-    pages: int
-    size: int
-    seconds: float
-    warnings: int = 0
-    up_to_date: bool = False
-    sheets: Path | None = None  # the imposed printer's sheets, when asked for
-    draft: bool = False  # stamped DRAFT on every page: texts are missing or out of date
-
-
-@dataclass
-class BuildReport:
-    built: list[Built] = field(default_factory=list)
-    problems: Problems = field(default_factory=Problems)
-
-
-Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
-
+from .accept import (
+    accept_rendered,
+    check_output_folder,
+    compare_page_counts,
+    impose_all,
+    up_to_date,
+    verify_with_verapdf,
+)
+from .plan import BuildReport, Built, Edition, Progress
+from .render_pool import render_all
 
 # A5 is A4 reduced by 1/√2: the A4 layout is rendered at that scale, so an A5
 # edition keeps every proportion of the design.
@@ -148,7 +88,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     formats = formats or list(project.edition.formats) or [own_format(project)]
     _check_print_profile(project, kinds, problems)
     _check_leaflet(project, formats, problems)
-    shared_inputs = _shared_inputs(project, digests)
+    shared_inputs = brochure_inputs(project, digests)
     statuses = project_status(project, problems)
     editions = []
     for language in project.languages:
@@ -164,7 +104,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         for page_format in formats:
             for kind_name in kinds:
                 kind = kind_named(kind_name, project.edition.print.variant)
-                edition = _edition(project, language, kind, page_format, context, out_dir,
+                edition = make_edition(project, language, kind, page_format, context, out_dir,
                                    shared_inputs, found)
                 if edition is not None:
                     edition.warnings = len(found.warnings)
@@ -178,7 +118,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     return editions
 
 
-def _edition(project: Project, language: str, kind: EditionKind, page_format: str,
+def make_edition(project: Project, language: str, kind: EditionKind, page_format: str,
              context: dict[str, Any], out_dir: Path,
              shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
     """One language in one edition kind and page format, or None when its
@@ -278,7 +218,7 @@ def _check_print_profile(project: Project, kinds: list[str], problems: Problems)
                  "print.profile to your print shop's .icc file.")
 
 
-def _shared_inputs(project: Project, digests: FileDigests | None = None) -> dict[str, Any]:
+def brochure_inputs(project: Project, digests: FileDigests | None = None) -> dict[str, Any]:
     """What every edition of a brochure depends on, besides its own HTML;
     ``digests`` knows the digests of files hashed before."""
     from importlib.metadata import version
@@ -355,22 +295,22 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     prepared = Problems(list(report.problems))
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
-    _check_output_folder(out_dir, stale, report.problems)
+    check_output_folder(out_dir, stale, report.problems)
 
     rendered = []
-    for edition, outcome in zip(stale, _render_all(stale, jobs, progress), strict=True):
-        pdf = _accept(edition, outcome, report.problems)
+    for edition, outcome in zip(stale, render_all(stale, jobs, progress), strict=True):
+        pdf = accept_rendered(edition, outcome, report.problems)
         if pdf is not None:
             rendered.append((edition, *pdf))
     pages = {e.output: int(records.entry(e.output).get("pages", 0))
              for e in editions if e not in stale}
     pages.update({e.output: pdf.pages for e, pdf, *_ in rendered})
-    _compare_page_counts(editions, pages, report.problems)
+    compare_page_counts(editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
 
     if verify:
-        _verify(rendered, report.problems)
-    sheets = _impose_all(editions, rendered, report.problems) if impose == "saddle-stitch" \
+        verify_with_verapdf(rendered, report.problems)
+    sheets = impose_all(editions, rendered, report.problems) if impose == "saddle-stitch" \
         else {}
     report.problems.raise_if_errors(strict)
 
@@ -385,7 +325,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
             edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
             seconds, edition.warnings + warnings, draft=edition.warnings > 0)
     for edition in editions:
-        built = written.get(edition.output) or _up_to_date(edition, records)
+        built = written.get(edition.output) or up_to_date(edition, records)
         if edition.output in sheets:
             built.sheets, data = sheets[edition.output]
             write_atomically(built.sheets, data)
@@ -428,259 +368,3 @@ def _unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
     with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
         records.save()
     return True
-
-
-def _verify(rendered: list, problems: Problems) -> None:
-    """veraPDF's verdict on every screen (PDF/UA-1) and archive (PDF/A-2b) edition
-    just rendered, before anything is written: a failed rule is an error, as in
-    'brochure inspect --as KIND'. One JVM for all of them."""
-    import tempfile
-
-    from . import verapdf
-
-    with tempfile.TemporaryDirectory(prefix="brochure-verify-") as folder:
-        jobs: dict[Path, tuple[str, Edition]] = {}
-        for edition, pdf, *_ in rendered:
-            if flavour := verapdf.FLAVOUR_FOR.get(edition.kind):
-                path = Path(folder) / edition.output.name
-                path.write_bytes(pdf.data)
-                jobs[path] = (flavour, edition)
-        verdicts = verapdf.validate_each({p: f for p, (f, _) in jobs.items()}) if jobs else {}
-    for path, verdict in verdicts.items():
-        edition = jobs[path][1]
-        where = Location(relative_name(edition.output))
-        hint = f"Run 'brochure inspect {relative_name(edition.output)} --as {edition.kind}' " \
-               "on a build without --verify to see the whole report."
-        for rule in verdict.failed_rules:
-            problems.error(f"veraPDF: {rule}", where, hint=hint)
-        if verdict.error:
-            problems.error(f"veraPDF could not validate the file: {verdict.error}", where)
-
-
-def _impose_all(editions: list[Edition], rendered: list, problems: Problems,
-                ) -> dict[Path, tuple[Path, bytes]]:
-    """The printer's sheets of every stitched edition, made before anything is
-    written: an edition that cannot be imposed stops the build like any error."""
-    from .impose import impose
-
-    new = {edition.output: pdf.data for edition, pdf, *_ in rendered}
-    sheets = {}
-    for edition in editions:
-        if edition.page_format == "leaflet":
-            continue  # folded, not stitched
-        target = edition.output.with_name(f"{edition.output.stem}_sheets.pdf")
-        try:
-            data = new.get(edition.output) or edition.output.read_bytes()
-            sheets[edition.output] = (target, impose(data, edition.output,
-                                                     edition.direction == "rtl")[0])
-        except BrochureError as exc:
-            problems.items.extend(exc.problems)
-    return sheets
-
-
-def _check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems) -> None:
-    """Stop before rendering when the PDFs could not be written anyway."""
-    from .write import check_writable, describe_os_error
-
-    if stale and (failure := check_writable(out_dir)) is not None:
-        problems.error(describe_os_error(failure))
-        problems.raise_if_errors()
-
-
-def _accept(edition: Edition, outcome: Any, problems: Problems):
-    """The rendered PDF, its time and its number of warnings, or None with the
-    edition's problems reported."""
-    from .layout import describe
-    from .render_pdf import RefusedResource  # the renderer loads only when needed
-
-    where = Location(relative_name(edition.output))
-    if isinstance(outcome, RefusedResource):
-        problems.error(f"refused to read a file: {outcome}", where,
-                       hint="Use only files inside the content folder.")
-        return None
-    pdf, seconds = outcome
-    before = len(problems.warnings)
-    for message in pdf.missing_glyphs:
-        problems.error(f"a character has no glyph in the fonts ({message})",
-                       where, hint="Use a font that covers it, or remove it.")
-    for message in pdf.warnings:
-        problems.warning(f"renderer: {message}", where)
-    for finding in pdf.findings:
-        # The same verdict as 'brochure inspect --as KIND': its errors stop the
-        # build, its warnings count in the summary.
-        report = problems.error if finding.severity == "error" else problems.warning
-        if finding.low_resolution:
-            name = _image_file(edition.base_dir, finding.low_resolution)
-            report(finding.message.replace("image ", f"{name}: image ", 1), where,
-                   hint="Use a larger image (300 ppi at its printed size).")
-        else:
-            report(f"the {edition.kind} edition fails its check: {finding.message}", where,
-                   hint=f"Run 'brochure inspect {relative_name(edition.output)} --as "
-                        f"{edition.kind}' on a test build to see the whole report.")
-    for finding in pdf.layout:
-        message, hint = describe(finding, f"{edition.kind} edition ({edition.page_format})")
-        problems.error(message, _field_location(edition, finding.field, where),
-                       field=finding.field, hint=hint)
-    return pdf, seconds, len(problems.warnings) - before
-
-
-def _field_location(edition: Edition, field_id: str | None, fallback: Location) -> Location:
-    """Where a text field is written: its line in the language's text file."""
-    if edition.text is None:
-        return fallback
-    if field_id is None:
-        return Location(edition.text.name)
-    return edition.text.where(tuple(field_id.split(".")))
-
-
-def _compare_page_counts(editions: list[Edition], pages: dict[Path, int],
-                         problems: Problems) -> None:
-    """The editions of one language and format must have the same pages, so
-    that the contents page and every page reference agree between them."""
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    for edition in editions:
-        count = pages.get(edition.output)
-        if count:
-            counts.setdefault((edition.language, edition.page_format), {})[edition.kind] = count
-    for (language, page_format), by_kind in counts.items():
-        if len(set(by_kind.values())) > 1:
-            text = next(e.text for e in editions if e.language == language)
-            listed = ", ".join(f"{kind} {count}" for kind, count in by_kind.items())
-            problems.error(
-                f"the editions in {page_format} have different page counts ({listed})",
-                Location(text.name) if text else None,
-                hint="The layout gate's other messages for this language say what does not "
-                     "fit; fix them and the editions agree again.")
-
-
-def _image_file(folder: Path, size: tuple[int, int]) -> str:
-    """The brochure's raster image of that size in pixels, as the user names it."""
-    from PIL import Image, UnidentifiedImageError
-
-    for path in files_inside(folder):
-        if path.suffix.lower() in defaults.IMAGE_SUFFIXES - {".svg"}:
-            try:
-                with Image.open(path) as image:
-                    if image.size == size:
-                        return path.relative_to(folder).as_posix()
-            except (OSError, UnidentifiedImageError):
-                continue  # a file the content does not use: checked images are fine
-    return "an image"
-
-
-def _up_to_date(edition: Edition, records: BuildRecords) -> Built:
-    entry = records.entry(edition.output)
-    return Built(edition.language, edition.kind, edition.output, int(entry.get("pages", 0)),
-                 edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True,
-                 draft=edition.warnings > 0)
-
-
-# --- rendering, in this process or in a pool of workers -------------------------
-
-_renderer = None
-
-
-def _render_one(edition: Edition):
-    """Render in the current process with its one Renderer (fonts, parsed CSS)."""
-    global _renderer
-    from .render_pdf import RefusedResource, Renderer
-
-    if _renderer is None:
-        _renderer = Renderer()
-    started = time.perf_counter()
-    try:
-        pdf = _renderer.render(edition.html, edition.base_dir, edition.stylesheets,
-                               edition.roots, edition.options, edition.cmyk_profile)
-    except RefusedResource as exc:
-        return exc
-    if edition.kind == "print":
-        from .postprocess import finish_print
-
-        pdf.data = finish_print(pdf.data, edition.bleed_mm)
-    elif edition.options.get("pdf_tags"):
-        from .postprocess import finish_links
-        from .render_html import link_texts
-
-        pdf.data = finish_links(pdf.data, link_texts(edition.html),
-                                archive=edition.kind == "archive")
-    pdf.findings = _preflight(edition, pdf.data)
-    return pdf, time.perf_counter() - started
-
-
-def _preflight(edition: Edition, data: bytes) -> list:
-    """What a print shop or an accessibility checker would find wrong with the
-    edition, judged against what its kind claims."""
-    from .inspect import inspect_pdf
-    from .preflight import NEEDS, check_claims
-
-    return check_claims(inspect_pdf(edition.output, data, NEEDS[edition.kind]), edition.kind,
-                        **edition.claim_settings)
-
-
-def _render_all(editions: list[Edition], jobs: int | None,
-                progress: Progress | None) -> list[Any]:
-    """Outcomes in the order of ``editions``, whatever order they finish in."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
-
-    jobs = min(jobs or defaults.default_jobs(), len(editions))
-    outcomes: list[Any] = [None] * len(editions)
-
-    def done(index: int, outcome: Any) -> None:
-        outcomes[index] = outcome
-        if progress and not isinstance(outcome, BaseException):
-            edition = editions[index]
-            pdf, seconds = outcome
-            finished = sum(o is not None for o in outcomes)
-            progress(Built(edition.language, edition.kind, edition.output, pdf.pages,
-                           len(pdf.data), seconds), finished, len(editions))
-
-    if jobs <= 1:
-        for index, edition in enumerate(editions):
-            done(index, _render_one(edition))
-        return outcomes
-    # Import the renderer before forking, so every worker starts with it loaded.
-    from . import render_pdf  # noqa: F401
-
-    # One task per language: a worker then holds the fonts of the languages it
-    # rendered, not of every language (a CJK font collection is ~100 MB in
-    # memory). Longest first, so that no worker is left with a long task at the end.
-    # With few languages, one task per edition keeps every worker busy instead.
-    groups: dict[str, list[int]] = {}
-    for index, edition in enumerate(editions):
-        groups.setdefault(edition.language, []).append(index)
-    if len(groups) < 2 * jobs:
-        groups = {str(index): [index] for index in range(len(editions))}
-    tasks = sorted(groups.values(),
-                   key=lambda group: -sum(editions[i].expected_cost for i in group))
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
-                               initializer=_leave_ctrl_c_to_the_parent)
-    try:
-        futures = {pool.submit(_render_group, [editions[i] for i in group]): group
-                   for group in tasks}
-        for future in as_completed(futures):
-            for index, outcome in zip(futures[future], future.result(), strict=True):
-                done(index, outcome)
-    except BaseException:
-        # Ctrl-C or a failure: do not wait for the renders still running.
-        _stop_now(pool)
-        raise
-    pool.shutdown()
-    return outcomes
-
-
-def _leave_ctrl_c_to_the_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    workers = list((pool._processes or {}).values())  # no public way to stop them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.kill()
-    for worker in workers:
-        worker.join(timeout=1)
-
-
-def _render_group(editions: list[Edition]) -> list[Any]:
-    return [_render_one(edition) for edition in editions]

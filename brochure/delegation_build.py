@@ -25,27 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from . import defaults
+from .accept import accept_rendered, check_output_folder, compare_page_counts, up_to_date
 from .bilingual import bilingual_edition
-from .build import (
-    Built,
-    Edition,
-    Progress,
-    _accept,
-    _check_output_folder,
-    _compare_page_counts,
-    _edition,
-    _render_all,
-    _shared_inputs,
-    _up_to_date,
-)
+from .build import brochure_inputs, make_edition
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords, load_delegations
 from .editions import EditionKind, ink_colour, kind_named, qr_code
 from .glyphs import check_glyphs
 from .localise import localise
 from .personalise import delegation_context, join_pages, text_in
+from .plan import Built, Edition, Progress
 from .problems import Problems
 from .records import BuildRecords, digest
 from .render_html import keep_words_together, render_html
+from .render_pool import render_all
 from .validate import Project, load_project
 
 TEMPLATE = "delegation.html"
@@ -103,7 +95,7 @@ def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | No
     problems.raise_if_errors(strict)
     kinds = kinds or list(project.edition.editions)
     page_format = (project.edition.formats or [project.edition.page_size])[0]
-    shared_inputs = _shared_inputs(project)
+    shared_inputs = brochure_inputs(project)
     contexts: dict[str, dict[str, Any]] = {}  # the brochure in each language, made once
     plans = []
     for delegation in delegations:
@@ -147,7 +139,7 @@ def _personal_edition(project: Project, delegation: Delegation, words: PageWords
     """The brochure's edition (as ``build`` makes it) with the delegation's pages
     in front; None when a template fails."""
     folder = out_dir / DELEGATIONS_DIR / delegation.id
-    edition = _edition(project, language, kind, page_format, context, folder,
+    edition = make_edition(project, language, kind, page_format, context, folder,
                        shared_inputs, problems)
     if edition is None:
         return None
@@ -197,17 +189,17 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
     editions = [e for plan in plans for e in plan.editions]
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
-    _check_output_folder(out_dir, stale, report.problems)
+    check_output_folder(out_dir, stale, report.problems)
     rendered: dict[Path, tuple[Edition, Any, float, int]] = {}
     counted = _counting_delegations(plans, stale, progress) if progress else None
-    for edition, outcome in zip(stale, _render_all(stale, jobs, counted), strict=True):
-        accepted = _accept(edition, _without_page_count(outcome), report.problems)
+    for edition, outcome in zip(stale, render_all(stale, jobs, counted), strict=True):
+        accepted = accept_rendered(edition, _without_page_count(outcome), report.problems)
         if accepted is not None:
             rendered[edition.output] = (edition, *accepted)
     for plan in plans:
         pages = {e.output: int(records.entry(e.output).get("pages", 0)) for e in plan.editions}
         pages.update({path: r[1].pages for path, r in rendered.items() if path in pages})
-        _compare_page_counts(plan.editions, pages, report.problems)
+        compare_page_counts(plan.editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
     report.delegations = [_write(plan, rendered, records) for plan in plans]
     if rendered:
@@ -245,7 +237,7 @@ def _write(plan: Plan, rendered: dict[Path, tuple[Edition, Any, float, int]],
     files = []
     for edition in plan.editions:
         if edition.output not in rendered:
-            files.append(_up_to_date(edition, records))
+            files.append(up_to_date(edition, records))
             continue
         _, pdf, seconds, warnings = rendered[edition.output]
         write_atomically(edition.output, pdf.data)

@@ -9,7 +9,7 @@ import pytest
 from conftest import build_fails, edit, line_of
 from pdfs import page_texts
 
-from brochure.build import _compare_page_counts, build, prepare
+from brochure.build import build, compare_page_counts, prepare
 from brochure.problems import Problems
 from brochure.render_html import ens
 
@@ -71,7 +71,7 @@ def test_editions_of_one_language_with_different_page_counts_are_refused(content
                        kinds=["screen", "print"])
     screen, print_ = editions
     problems = Problems()
-    _compare_page_counts(editions, {screen.output: 12, print_.output: 13}, problems)
+    compare_page_counts(editions, {screen.output: 12, print_.output: 13}, problems)
     assert [str(p) for p in problems] == [
         "content/text/en.yaml: the editions in A4 have different page counts (screen 12, "
         "print 13). The layout gate's other messages for this language say what does not "

@@ -1,0 +1,83 @@
+"""What a build makes: an edition to render (its HTML, options and output),
+what came of it, and the report of the whole build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .problems import Problems
+from .records import fingerprint
+
+# The stages are imported when first used: a build or check in which nothing
+# changed needs none of them (see state.py).
+if TYPE_CHECKING:
+
+    from .sources import Source
+
+
+
+@dataclass
+class Edition:
+    """One PDF to make: a language of a brochure in one edition kind (screen,
+    print, archive), as HTML ready to render."""
+
+    language: str
+    kind: str
+    page_format: str
+    html: str
+    output: Path
+    base_dir: Path
+    stylesheets: list[Path | str]   # files, and generated CSS text (palette, bleed)
+    roots: list[Path]
+    options: dict[str, Any]         # the renderer's options for this kind
+    inputs: dict[str, Any]
+    cmyk_profile: Path | None = None
+    bleed_mm: float = 0.0
+    direction: str = "ltr"
+    script: str = "Latn"
+    warnings: int = 0
+    text: Source | None = None      # the language's text file, to locate layout problems
+
+    @property
+    def expected_cost(self) -> float:
+        """A guess at the rendering time, to start the longest editions first:
+        Han and Hangul text costs about twice as much to lay out and subset."""
+        return len(self.html) * (2.0 if self.script in ("Kore", "Jpan", "Hans", "Hant")
+                                 else 1.0) * (1.3 if self.kind == "print" else 1.0)
+
+    @property
+    def claim_settings(self) -> dict[str, Any]:
+        """The edition's own settings its preflight checks against (not the defaults)."""
+        if self.kind != "print":
+            return {}
+        return {"bleed_mm": self.bleed_mm, "variant": self.options["pdf_variant"]}
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.inputs)
+
+
+@dataclass
+class Built:
+    language: str
+    kind: str
+    path: Path
+    pages: int
+    size: int
+    seconds: float
+    warnings: int = 0
+    up_to_date: bool = False
+    sheets: Path | None = None  # the imposed printer's sheets, when asked for
+    draft: bool = False  # stamped DRAFT on every page: texts are missing or out of date
+
+
+@dataclass
+class BuildReport:
+    built: list[Built] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+
+Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many

@@ -1,0 +1,126 @@
+"""Rendering, in this process or in a pool of worker processes: each edition
+rendered, post-processed and preflighted; Ctrl-C stops the pool at once."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import TYPE_CHECKING, Any
+
+from . import defaults
+
+# The stages are imported when first used: a build or check in which nothing
+# changed needs none of them (see state.py).
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+
+from .plan import Built, Edition, Progress
+
+_renderer = None
+
+
+def _render_one(edition: Edition):
+    """Render in the current process with its one Renderer (fonts, parsed CSS)."""
+    global _renderer
+    from .render_pdf import RefusedResource, Renderer
+
+    if _renderer is None:
+        _renderer = Renderer()
+    started = time.perf_counter()
+    try:
+        pdf = _renderer.render(edition.html, edition.base_dir, edition.stylesheets,
+                               edition.roots, edition.options, edition.cmyk_profile)
+    except RefusedResource as exc:
+        return exc
+    if edition.kind == "print":
+        from .postprocess import finish_print
+
+        pdf.data = finish_print(pdf.data, edition.bleed_mm)
+    elif edition.options.get("pdf_tags"):
+        from .postprocess import finish_links
+        from .render_html import link_texts
+
+        pdf.data = finish_links(pdf.data, link_texts(edition.html),
+                                archive=edition.kind == "archive")
+    pdf.findings = _preflight(edition, pdf.data)
+    return pdf, time.perf_counter() - started
+
+
+def _preflight(edition: Edition, data: bytes) -> list:
+    """What a print shop or an accessibility checker would find wrong with the
+    edition, judged against what its kind claims."""
+    from .inspect import inspect_pdf
+    from .preflight import NEEDS, check_claims
+
+    return check_claims(inspect_pdf(edition.output, data, NEEDS[edition.kind]), edition.kind,
+                        **edition.claim_settings)
+
+
+def render_all(editions: list[Edition], jobs: int | None,
+                progress: Progress | None) -> list[Any]:
+    """Outcomes in the order of ``editions``, whatever order they finish in."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    jobs = min(jobs or defaults.default_jobs(), len(editions))
+    outcomes: list[Any] = [None] * len(editions)
+
+    def done(index: int, outcome: Any) -> None:
+        outcomes[index] = outcome
+        if progress and not isinstance(outcome, BaseException):
+            edition = editions[index]
+            pdf, seconds = outcome
+            finished = sum(o is not None for o in outcomes)
+            progress(Built(edition.language, edition.kind, edition.output, pdf.pages,
+                           len(pdf.data), seconds), finished, len(editions))
+
+    if jobs <= 1:
+        for index, edition in enumerate(editions):
+            done(index, _render_one(edition))
+        return outcomes
+    # Import the renderer before forking, so every worker starts with it loaded.
+    from . import render_pdf  # noqa: F401
+
+    # One task per language: a worker then holds the fonts of the languages it
+    # rendered, not of every language (a CJK font collection is ~100 MB in
+    # memory). Longest first, so that no worker is left with a long task at the end.
+    # With few languages, one task per edition keeps every worker busy instead.
+    groups: dict[str, list[int]] = {}
+    for index, edition in enumerate(editions):
+        groups.setdefault(edition.language, []).append(index)
+    if len(groups) < 2 * jobs:
+        groups = {str(index): [index] for index in range(len(editions))}
+    tasks = sorted(groups.values(),
+                   key=lambda group: -sum(editions[i].expected_cost for i in group))
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
+                               initializer=_leave_ctrl_c_to_the_parent)
+    try:
+        futures = {pool.submit(_render_group, [editions[i] for i in group]): group
+                   for group in tasks}
+        for future in as_completed(futures):
+            for index, outcome in zip(futures[future], future.result(), strict=True):
+                done(index, outcome)
+    except BaseException:
+        # Ctrl-C or a failure: do not wait for the renders still running.
+        _stop_now(pool)
+        raise
+    pool.shutdown()
+    return outcomes
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    workers = list((pool._processes or {}).values())  # no public way to stop them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join(timeout=1)
+
+
+def _render_group(editions: list[Edition]) -> list[Any]:
+    return [_render_one(edition) for edition in editions]
