@@ -334,8 +334,9 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
       brochure inspect output/gwangju-city_screen_en.pdf --as screen
       brochure inspect output/gwangju-city_print_en.pdf --as print --bleed 5
     """
-    from .inspect import format_report, inspect_pdf
+    from .inspect import inspect_pdf
     from .preflight import check_claims, validator_findings
+    from .report_text import format_report
 
     report = inspect_pdf(pdf_file)
     click.echo(format_report(report))

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Literal
 
 from .defaults import BLEED_MM, EDITION_KINDS, GOOD_PPI, MIN_PPI
-from .inspect import Box, ImageInfo, PdfReport, beyond, pages_text
+from .pdf_report import Box, ImageInfo, PdfReport
+from .report_text import beyond, pages_text
 
-# The parts of the report (``inspect.PARTS``) each kind's checks read; a build
+# The parts of the report (``pdf_report.PARTS``) each kind's checks read; a build
 # reads only those of the edition it checks. Every kind reads the fonts and the
 # variant (where a damaged XMP packet is reported).
 NEEDS = {"screen": frozenset({"accessibility", "metadata", "fonts", "variant"}),
