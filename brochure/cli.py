@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 import os
-import shlex
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from . import __version__, defaults
-from .problems import BrochureError, Problems, SingleProblem
-
-CONTENT_ARG = click.argument(
-    "content_dir", required=False, default=str(defaults.CONTENT_DIR),
-    type=click.Path(file_okay=False, path_type=Path))
-LANG_OPTION = click.option(
-    "--lang", "languages", multiple=True, metavar="CODE",
-    help="Only this language (repeat for several). Default: all of the edition's.")
-EDITION_OPTION = click.option(
-    "--edition", "kinds", multiple=True, type=click.Choice(defaults.EDITION_KINDS),
-    help="Only this edition (repeat for several). Default: those the edition file lists.")
-FORMAT_OPTION = click.option(
-    "--format", "formats", multiple=True, type=click.Choice(defaults.PAGE_FORMATS),
-    help="Page format (repeat for several): A4, A5, letter, or the tri-fold leaflet. "
-         "Default: the edition file's.")
-STRICT_OPTION = click.option(
-    "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
-
+from .cli_parts import (
+    CONTENT_ARG,
+    EDITION_OPTION,
+    FORMAT_OPTION,
+    LANG_OPTION,
+    STRICT_OPTION,
+    fail,
+    progress_bar,
+    show_warnings,
+    size_text,
+    table,
+)
+from .cli_translation import export, import_command, status
+from .problems import BrochureError
 
 # What a failed command says it did, after its problems: only commands that
 # write can say that nothing was written.
@@ -48,7 +42,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except BrochureError as exc:
-            _fail(exc, _OUTCOME.get(ctx.invoked_subcommand or "", "Nothing was written"))
+            fail(exc, _OUTCOME.get(ctx.invoked_subcommand or "", "Nothing was written"))
         except OSError as exc:
             click.echo(f"Error: {describe_os_error(exc)}", err=True)
             sys.exit(1)
@@ -120,14 +114,14 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     if watch:
         _watch(content_dir, list(languages) or None, out_dir, options)
         return
-    with _progress_bar() as progress:
+    with progress_bar() as progress:
         report = run_build(content_dir, list(languages) or None, out_dir,
                            progress=progress, **options)
-    _show_warnings(report.problems)
-    rows = [(str(b.path), b.kind, b.language, str(b.pages), _size(b.size),
+    show_warnings(report.problems)
+    rows = [(str(b.path), b.kind, b.language, str(b.pages), size_text(b.size),
              "up to date" if b.up_to_date else f"{b.seconds:.1f} s", str(b.warnings),
              "DRAFT" if b.draft else "") for b in report.built]
-    _table(("file", "edition", "language", "pages", "size", "time", "warnings", "mark"), rows)
+    table(("file", "edition", "language", "pages", "size", "time", "warnings", "mark"), rows)
     drafts = sorted({b.language for b in report.built if b.draft})
     if drafts:
         click.echo(f"Marked DRAFT on every page: {', '.join(drafts)} (texts missing, copied "
@@ -153,7 +147,7 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     from .build import check as run_check
 
     problems = run_check(content_dir, list(languages) or None, strict, final=final)
-    _show_warnings(problems)
+    show_warnings(problems)
     click.echo(f"{content_dir}: ready to build ({len(problems.warnings)} warnings)")
 
 
@@ -183,15 +177,15 @@ def delegations(content_dir: Path, only: tuple[str, ...], kinds: tuple[str, ...]
     """
     from .delegation_build import build_delegations
 
-    with _progress_bar() as progress:
+    with progress_bar() as progress:
         report = build_delegations(content_dir, list(only) or None, list(kinds) or None,
                                    out_dir, jobs, force=force, strict=strict,
                                    progress=progress)
-    _show_warnings(report.problems)
-    rows = [(str(b.path), d.delegation, b.kind, b.language, str(b.pages), _size(b.size),
+    show_warnings(report.problems)
+    rows = [(str(b.path), d.delegation, b.kind, b.language, str(b.pages), size_text(b.size),
              "up to date" if b.up_to_date else f"{b.seconds:.1f} s")
             for d in report.delegations for b in d.files]
-    _table(("file", "delegation", "edition", "language", "pages", "size", "time"), rows)
+    table(("file", "delegation", "edition", "language", "pages", "size", "time"), rows)
     for built in report.delegations:
         click.echo(f"to send: {built.archive}")
 
@@ -207,7 +201,7 @@ def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
                 click.echo(str(problem), err=True)
             click.echo("Not built; fix the problem and save again.", err=True)
             return
-        _show_warnings(result.problems)
+        show_warnings(result.problems)
         for built in result.built:
             if not built.up_to_date:
                 click.echo(f"built {built.path} ({built.pages} pages, {built.seconds:.1f} s)")
@@ -218,75 +212,6 @@ def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
     except KeyboardInterrupt:
         click.echo("Stopped.")
 
-
-class _progress_bar:
-    """A progress bar on the terminal while editions render, counting editions
-    (build) or delegations (delegations); nothing when piped."""
-
-    def __enter__(self):
-        self._task = None
-        self._bar = None
-        if not sys.stderr.isatty():
-            return self
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self._bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                             TextColumn("{task.description}"), transient=True,
-                             console=_stderr_console())
-        self._bar.start()
-        return self
-
-    def __call__(self, built, done: int, total: int) -> None:
-        if self._bar is None:
-            return
-        if self._task is None:
-            self._task = self._bar.add_task("", total=total)
-        # An edition (build), or the name of a delegation (delegations).
-        name = built if isinstance(built, str) else built.language
-        self._bar.update(self._task, completed=done, description=f"{name} done")
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def _show_warnings(problems: Problems) -> None:
-    for problem in problems.warnings:
-        click.echo(str(problem), err=True)
-
-
-def _fail(exc: BrochureError, outcome: str = "Nothing was written") -> NoReturn:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    if isinstance(exc, SingleProblem):
-        sys.exit(1)  # its one line says it all
-    errors = sum(1 for p in exc.problems if p.severity == "error")
-    warnings = len(exc.problems) - errors
-    summary = f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
-    if exc.strict and warnings:
-        summary += " (--strict counts warnings as errors)"
-    click.echo(f"{outcome}: {summary}.", err=True)
-    sys.exit(1)
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
-
-
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
-                                                                      strict=True)).rstrip())
 
 
 @main.command()
@@ -357,134 +282,6 @@ def inspect_command(pdf_file: Path, use: str | None, bleed_mm: float | None) -> 
         sys.exit(1)
 
 
-# --- translations: status, export, import --------------------------------------------
-
-@main.command()
-@CONTENT_ARG
-@click.option("--strict", is_flag=True,
-              help="Exit with status 1 when a language has missing or stale texts.")
-@click.option("--accept", "accepted", multiple=True, metavar="CODE",
-              help="First record that this language's translated texts match the "
-                   "current master text (after checking them; repeat for several).")
-def status(content_dir: Path, strict: bool, accepted: tuple[str, ...]) -> None:
-    """Show how complete and current each translation in CONTENT_DIR is.
-
-    A text is missing when the language has none (the master's is printed), and
-    stale when the master text changed after it was translated. Copied: the
-    master's text left as it is (accept it with --accept when that is right, as
-    for a name). Unchecked: no record of the master text it was made from (no
-    lock file yet). Unknown: in the translation but not in the master text.
-
-    \b
-    Example:
-      brochure status content/gwangju
-      brochure status --strict                # exit 1 if anything is missing or stale
-      brochure status --accept ko             # ko has been checked: nothing is stale
-    """
-    from .translations import accept
-    from .translations import status as translation_status
-
-    problems = Problems()
-    for language, path, count in accept(content_dir, list(accepted)):
-        click.echo(f"{language}: recorded {_texts(count)} as translated from the "
-                   f"current master text ({path})")
-    languages = translation_status(content_dir, problems)
-    _show_warnings(problems)
-    _table(("language", "translated", "missing", "copied", "stale", "unchecked", "unknown"),
-           [(s.language, f"{len(s.translated)}/{s.total}", str(len(s.missing)),
-             str(len(s.copied)), str(len(s.stale)), str(len(s.unchecked)),
-             str(len(s.unknown))) for s in languages])
-    for s in languages:
-        for label, ids in (("missing", s.missing), ("copied", s.copied), ("stale", s.stale),
-                           ("unknown", s.unknown)):
-            if ids:
-                click.echo(f"{s.language} {label}: {_short_list(ids)}")
-    unlocked = [s.language for s in languages if not s.has_lock and s.translated]
-    if unlocked:
-        click.echo(f"No lock file, so nothing is known to be stale: {', '.join(unlocked)}. "
-                   f"Once their texts are checked, run: brochure status --accept CODE")
-    unfinished = [s.language for s in languages if not s.current]
-    if strict and unfinished:
-        click.echo(f"Not ready: {', '.join(unfinished)} (missing, copied or stale texts).",
-                   err=True)
-        sys.exit(1)
-
-
-def _texts(count: int) -> str:
-    return f"{count} text" + ("" if count == 1 else "s")
-
-
-def _short_list(ids: tuple[str, ...], shown: int = 6) -> str:
-    more = f" … and {len(ids) - shown} more" if len(ids) > shown else ""
-    return ", ".join(ids[:shown]) + more
-
-
-@main.command()
-@click.argument("language", metavar="LANG")
-@CONTENT_ARG
-@click.option("--format", "fmt", type=click.Choice(["xliff", "po"]), default="xliff",
-              show_default=True, help="XLIFF 1.2 for translation tools, or gettext PO.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write. Default: <edition-id>_<LANG>.xlf (or .po) here.")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
-def export(language: str, content_dir: Path, fmt: str, out_file: Path | None,
-           force: bool) -> None:
-    """Write the texts of language LANG to a file for a translator.
-
-    Each text has the master text as source, the current translation as target,
-    and a state: translated, needs-translation (missing) or
-    needs-review-translation (stale).
-
-    \b
-    Example:
-      brochure export ja                      # writes gwangju-city_ja.xlf
-      brochure export ko content/gwangju --format po --out ko-for-review.po
-    """
-    from .exchange import export as run_export
-    from .exchange_formats import NEEDS_REVIEW, NEEDS_TRANSLATION
-
-    report = run_export(content_dir, language, fmt, out_file, force)
-    click.echo(f"{report.path}: {_texts(len(report.units))} in {language}, "
-               f"{report.count(NEEDS_TRANSLATION)} to translate, "
-               f"{report.count(NEEDS_REVIEW)} to review.")
-    # The command as it can be typed: the folder is named unless it is the default.
-    folder = "" if Path(content_dir) == defaults.CONTENT_DIR \
-        else f" {shlex.quote(str(content_dir))}"
-    click.echo(f"When it comes back: brochure import {shlex.quote(str(report.path))}{folder}")
-
-
-@main.command("import")
-@click.argument("exchange_file", metavar="FILE",
-                type=click.Path(dir_okay=False, path_type=Path))
-@CONTENT_ARG
-def import_command(exchange_file: Path, content_dir: Path) -> None:
-    """Put the translations of FILE (XLIFF or PO, from `brochure export`) into
-    the language's text file.
-
-    Every text is checked first: known ids, {placeholders} and Markdown as in
-    the source. If one is wrong, nothing is written. Only changed texts are
-    rewritten; comments and layout of the text file stay as they were.
-
-    \b
-    Example:
-      brochure import gwangju-city_ja.xlf
-      brochure import ko-for-review.po content/gwangju
-    """
-    from .exchange import import_file
-
-    report = import_file(exchange_file, content_dir)
-    changed = len(report.changed)
-    click.echo(f"{report.text_path}: " + (f"{_texts(changed)} changed" if changed
-                                         else "no text changed"))
-    if report.confirmed:
-        click.echo(f"Marked done without change: {_texts(len(report.confirmed))}.")
-    if report.outdated:
-        click.echo(f"Still stale, translated from an older master text: "
-                   f"{_short_list(tuple(report.outdated))}")
-    if report.untranslated:
-        click.echo(f"Still untranslated: {_short_list(tuple(report.untranslated))}")
-
-
 @main.command()
 @CONTENT_ARG
 @LANG_OPTION
@@ -510,3 +307,7 @@ def preview(content_dir: Path, languages: tuple[str, ...], port: int | None,
 
     serve(content_dir, list(languages) or None,
           DEFAULT_PORT if port is None else port, open_browser, echo=click.echo)
+
+
+for command in (status, export, import_command):
+    main.add_command(command)
