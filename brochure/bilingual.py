@@ -22,12 +22,11 @@ from markupsafe import Markup
 
 from .build import make_edition
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords
-from .editions import EditionKind, ink_colour, qr_code
-from .personalise import delegation_context, join_pages
+from .editions import EditionKind
+from .personalise import delegation_context, join_pages, render_pages
 from .plan import Edition
 from .problems import Problems
 from .records import digest
-from .render_html import keep_words_together, render_html
 from .validate import Project
 
 TEMPLATE = "delegation_bilingual.html"
@@ -58,16 +57,12 @@ def bilingual_edition(project: Project, delegation: Delegation, words: dict[str,
     sides = [_side(project, delegation, words[language], language, contexts[language], number)
              for number, language in enumerate(languages, start=1)]
     first = sides[0]["d"]
-    ink = ink_colour(project.palette, kind.cmyk)
-    pages = render_html(TEMPLATE, project.template_dirs, {
-        **contexts[languages[0]], "edition_kind": kind.name, "page_format": page_format,
-        "sides": sides,
-        "delegation_qr_code": qr_code(first["link"], ink) if first["link"] else None,
-    }, False, problems)
+    pages = render_pages(
+        project, TEMPLATE, {**contexts[languages[0]], "sides": sides}, first["link"], kind,
+        page_format, any(project.typography[code].keep_words_whole for code in languages),
+        problems)
     if pages is None:
         return None
-    if any(project.typography[language].keep_words_whole for language in languages):
-        pages = keep_words_together("<body>" + pages).removeprefix("<body>")
     title = " · ".join(f"{side['d']['words']['visit']}: {side['d']['name']}" for side in sides)
     html = _joined(parts[0].html, pages, [p.html for p in parts], sides, title)
     code = language_code(languages)

@@ -29,14 +29,13 @@ from .accept import accept_rendered, check_output_folder, compare_page_counts, u
 from .bilingual import bilingual_edition
 from .build import brochure_inputs, make_edition
 from .delegations import DELEGATIONS_DIR, Delegation, PageWords, load_delegations
-from .editions import EditionKind, ink_colour, kind_named, qr_code
+from .editions import EditionKind, kind_named
 from .glyphs import check_glyphs
 from .localise import localise
-from .personalise import delegation_context, join_pages, text_in
+from .personalise import delegation_context, join_pages, render_pages, text_in
 from .plan import Built, Edition, Progress
 from .problems import Problems
 from .records import BuildRecords, digest
-from .render_html import keep_words_together, render_html
 from .render_pool import render_all
 from .validate import Project, load_project
 
@@ -145,16 +144,11 @@ def _personal_edition(project: Project, delegation: Delegation, words: PageWords
         return None
     typography = project.typography[language]
     personal = delegation_context(delegation, words, typography)
-    ink = ink_colour(project.palette, kind.cmyk)
-    pages = render_html(TEMPLATE, project.template_dirs, {
-        **context, "edition_kind": kind.name, "page_format": page_format,
-        "delegation": personal,
-        "delegation_qr_code": qr_code(personal["link"], ink) if personal["link"] else None,
-    }, False, problems)
+    pages = render_pages(project, TEMPLATE, {**context, "delegation": personal},
+                         personal["link"], kind, page_format, typography.keep_words_whole,
+                         problems)
     if pages is None:
         return None
-    if typography.keep_words_whole:
-        pages = keep_words_together("<body>" + pages).removeprefix("<body>")
     edition.html = join_pages(edition.html, pages, f"{words.visit}: {personal['name']}")
     edition.output = folder / f"{delegation.id}_{kind.name}_{language}.pdf"
     edition.inputs = {**edition.inputs, "html": digest(edition.html.encode())}

@@ -13,13 +13,19 @@ import datetime as dt
 import re
 from html import escape
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time, get_timezone, get_timezone_name
 
 from .delegations import Delegation, PageWords, Wording
+from .editions import EditionKind, ink_colour, qr_code
+from .problems import Problems
+from .render_html import keep_words_together, render_html
 from .typography import Typography
+
+if TYPE_CHECKING:
+    from .validate import Project
 
 
 def text_in(wording: Wording, language: str) -> str:
@@ -105,3 +111,18 @@ def join_pages(document: str, pages: str, title: str) -> str:
         raise ValueError("the brochure's template has no <body>")
     joined = document[:body.end()] + "\n" + pages + document[body.end():]
     return _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", joined, count=1)
+
+
+def render_pages(project: Project, template: str, context: dict[str, Any], link: str | None,
+                 kind: EditionKind, page_format: str, keep_words_whole: bool,
+                 problems: Problems) -> str | None:
+    """The HTML of a delegation's own pages (single or bilingual), with its QR code
+    in the edition's ink and Korean words kept whole; None when the template fails."""
+    ink = ink_colour(project.palette, kind.cmyk)
+    pages = render_html(template, project.template_dirs, {
+        **context, "edition_kind": kind.name, "page_format": page_format,
+        "delegation_qr_code": qr_code(link, ink) if link else None,
+    }, False, problems)
+    if pages is not None and keep_words_whole:
+        pages = keep_words_together("<body>" + pages).removeprefix("<body>")
+    return pages
