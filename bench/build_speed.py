@@ -174,12 +174,12 @@ def write_editions(content: Path, languages: list[str] | None, path: Path) -> in
 def stage_breakdown(content: Path, languages: list[str] | None) -> None:
     """Where the time of one process goes (rendering warm: fonts, parsed stylesheets)."""
     from brochure.build import prepare
-    from brochure.inspect import inspect_pdf
-    from brochure.postprocess import finish_links, finish_print
-    from brochure.preflight import NEEDS, check_claims
+    from brochure.pdf.inspect import inspect_pdf
+    from brochure.pdf.postprocess import finish_links, finish_print
+    from brochure.pdf.preflight import NEEDS, check_claims
     from brochure.problems import Problems
-    from brochure.render_html import link_texts
-    from brochure.render_pdf import Renderer
+    from brochure.render.render_html import link_texts
+    from brochure.render.render_pdf import Renderer
 
     started = time.perf_counter()
     editions = prepare(content, languages, content.parent / "x", False, Problems())

@@ -1,5 +1,5 @@
 """``python -m brochure``: the same command as ``brochure``."""
 
-from .cli import main
+from brochure.cli.commands import main
 
 main(prog_name="brochure")

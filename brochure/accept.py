@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import defaults
-from .problems import BrochureError, Location, Problems, relative_name
-from .records import BuildRecords, files_inside
+from brochure import defaults
+from brochure.output.records import BuildRecords, files_inside
+from brochure.problems import BrochureError, Location, Problems, relative_name
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     pass
 
-from .plan import Built, Edition
+from brochure.plan import Built, Edition
 
 
 def verify_with_verapdf(rendered: list, problems: Problems) -> None:
@@ -26,7 +26,7 @@ def verify_with_verapdf(rendered: list, problems: Problems) -> None:
     'brochure inspect --as KIND'. One JVM for all of them."""
     import tempfile
 
-    from . import verapdf
+    from brochure.pdf import verapdf
 
     with tempfile.TemporaryDirectory(prefix="brochure-verify-") as folder:
         jobs: dict[Path, tuple[str, Edition]] = {}
@@ -51,7 +51,7 @@ def impose_all(editions: list[Edition], rendered: list, problems: Problems,
                 ) -> dict[Path, tuple[Path, bytes]]:
     """The printer's sheets of every stitched edition, made before anything is
     written: an edition that cannot be imposed stops the build like any error."""
-    from .impose import impose
+    from brochure.pdf.impose import impose
 
     new = {edition.output: pdf.data for edition, pdf, *_ in rendered}
     sheets = {}
@@ -70,7 +70,7 @@ def impose_all(editions: list[Edition], rendered: list, problems: Problems,
 
 def check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems) -> None:
     """Stop before rendering when the PDFs could not be written anyway."""
-    from .write import check_writable, describe_os_error
+    from brochure.output.write import check_writable, describe_os_error
 
     if stale and (failure := check_writable(out_dir)) is not None:
         problems.error(describe_os_error(failure))
@@ -80,8 +80,8 @@ def check_output_folder(out_dir: Path, stale: list[Edition], problems: Problems)
 def accept_rendered(edition: Edition, outcome: Any, problems: Problems):
     """The rendered PDF, its time and its number of warnings, or None with the
     edition's problems reported."""
-    from .layout import describe
-    from .render_pdf import RefusedResource  # the renderer loads only when needed
+    from brochure.render.layout import describe
+    from brochure.render.render_pdf import RefusedResource  # the renderer loads only when needed
 
     where = Location(relative_name(edition.output))
     if isinstance(outcome, RefusedResource):

@@ -12,10 +12,10 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, defaults
-from .problems import Problems
-from .records import BuildRecords, FileDigests, digest
-from .state import (
+from brochure import __version__, defaults
+from brochure.output.records import BuildRecords, FileDigests, digest
+from brochure.problems import Problems
+from brochure.state import (
     InputState,
     input_state,
     last_check,
@@ -28,11 +28,11 @@ from .state import (
 # changed needs none of them (see state.py).
 if TYPE_CHECKING:
 
-    from .editions import EditionKind
-    from .translations import LanguageStatus
-    from .validate import Project
+    from brochure.content.validate import Project
+    from brochure.render.editions import EditionKind
+    from brochure.translation.translations import LanguageStatus
 
-from .accept import (
+from brochure.accept import (
     accept_rendered,
     check_output_folder,
     compare_page_counts,
@@ -40,8 +40,8 @@ from .accept import (
     up_to_date,
     verify_with_verapdf,
 )
-from .plan import BuildReport, Built, Edition, Progress
-from .render_pool import render_all
+from brochure.plan import BuildReport, Built, Edition, Progress
+from brochure.render_pool import render_all
 
 # A5 is A4 reduced by 1/√2: the A4 layout is rendered at that scale, so an A5
 # edition keeps every proportion of the design.
@@ -76,12 +76,12 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     marked on every page; a ``final`` build refuses it instead. ``digests``
     knows the digests of files hashed before.
     """
-    from .editions import kind_named
-    from .glyphs import check_glyphs
-    from .localise import localise
-    from .translation_checks import check_translations
-    from .translations import project_status
-    from .validate import load_project
+    from brochure.content.localise import localise
+    from brochure.content.validate import load_project
+    from brochure.render.editions import kind_named
+    from brochure.render.glyphs import check_glyphs
+    from brochure.translation.checks import check_translations
+    from brochure.translation.translations import project_status
 
     project = load_project(folder, languages, problems)
     kinds = kinds or list(project.edition.editions)
@@ -123,10 +123,10 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
              shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
     """One language in one edition kind and page format, or None when its
     template fails."""
-    from . import fonts
-    from .editions import ink_colour, palette_css, print_css, qr_code
-    from .records import stat_digests
-    from .render_html import render_html
+    from brochure.output.records import stat_digests
+    from brochure.render import fonts
+    from brochure.render.editions import ink_colour, palette_css, print_css, qr_code
+    from brochure.render.render_html import render_html
 
     typography = project.typography[language]
     settings = project.edition.print
@@ -223,7 +223,7 @@ def brochure_inputs(project: Project, digests: FileDigests | None = None) -> dic
     ``digests`` knows the digests of files hashed before."""
     from importlib.metadata import version
 
-    from .records import file_digests
+    from brochure.output.records import file_digests
 
     return {
         "brochure": __version__,
@@ -253,7 +253,7 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     if problems is not None:
         problems.raise_if_errors(strict)
         return problems
-    from .delegations import check_delegations
+    from brochure.content.delegations import check_delegations
 
     problems = Problems()
     prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
@@ -314,7 +314,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         else {}
     report.problems.raise_if_errors(strict)
 
-    from .write import write_atomically
+    from brochure.output.write import write_atomically
 
     written = {}
     for edition, pdf, seconds, warnings in rendered:

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .problems import Problems
-from .records import fingerprint
+from brochure.output.records import fingerprint
+from brochure.problems import Problems
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
 if TYPE_CHECKING:
 
-    from .sources import Source
+    from brochure.content.sources import Source
 
 
 

@@ -7,7 +7,7 @@ import signal
 import time
 from typing import TYPE_CHECKING, Any
 
-from . import defaults
+from brochure import defaults
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
 
-from .plan import Built, Edition, Progress
+from brochure.plan import Built, Edition, Progress
 
 _renderer = None
 
@@ -23,7 +23,7 @@ _renderer = None
 def _render_one(edition: Edition):
     """Render in the current process with its one Renderer (fonts, parsed CSS)."""
     global _renderer
-    from .render_pdf import RefusedResource, Renderer
+    from brochure.render.render_pdf import RefusedResource, Renderer
 
     if _renderer is None:
         _renderer = Renderer()
@@ -34,12 +34,12 @@ def _render_one(edition: Edition):
     except RefusedResource as exc:
         return exc
     if edition.kind == "print":
-        from .postprocess import finish_print
+        from brochure.pdf.postprocess import finish_print
 
         pdf.data = finish_print(pdf.data, edition.bleed_mm)
     elif edition.options.get("pdf_tags"):
-        from .postprocess import finish_links
-        from .render_html import link_texts
+        from brochure.pdf.postprocess import finish_links
+        from brochure.render.render_html import link_texts
 
         pdf.data = finish_links(pdf.data, link_texts(edition.html),
                                 archive=edition.kind == "archive")
@@ -50,8 +50,8 @@ def _render_one(edition: Edition):
 def _preflight(edition: Edition, data: bytes) -> list:
     """What a print shop or an accessibility checker would find wrong with the
     edition, judged against what its kind claims."""
-    from .inspect import inspect_pdf
-    from .preflight import NEEDS, check_claims
+    from brochure.pdf.inspect import inspect_pdf
+    from brochure.pdf.preflight import NEEDS, check_claims
 
     return check_claims(inspect_pdf(edition.output, data, NEEDS[edition.kind]), edition.kind,
                         **edition.claim_settings)
@@ -80,7 +80,7 @@ def render_all(editions: list[Edition], jobs: int | None,
             done(index, _render_one(edition))
         return outcomes
     # Import the renderer before forking, so every worker starts with it loaded.
-    from . import render_pdf  # noqa: F401
+    from brochure.render import render_pdf  # noqa: F401
 
     # One task per language: a worker then holds the fonts of the languages it
     # rendered, not of every language (a CJK font collection is ~100 MB in

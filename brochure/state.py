@@ -29,10 +29,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, defaults, fonts
-from .problems import Location, Problem, Problems, SingleProblem
-from .records import files_inside, settled, signature
-from .write import write_atomically
+from brochure import __version__, defaults
+from brochure.output.records import files_inside, settled, signature
+from brochure.output.write import write_atomically
+from brochure.problems import Location, Problem, Problems, SingleProblem
+from brochure.render import fonts
 
 VERSION = 1  # of the key: change it when what the key covers changes
 
@@ -57,12 +58,12 @@ def input_state(folder: Path, options: dict[str, Any]) -> InputState:
         "environment": os.environ.get("SOURCE_DATE_EPOCH"),
         "fontconfig": hashlib.sha256(listing.encode()).hexdigest(),
     }
-    code = Path(__file__).parent
+    code = Path(__file__).resolve().parent  # the package: every module, in every subfolder
     groups: dict[str, list[Any]] = {
         "content": files_inside(folder, hidden=True) if folder.is_dir() else [],
         "templates": files_inside(defaults.project_templates()),
         "styles": files_inside(defaults.project_styles()),
-        "code": sorted(code.glob("*.py")),
+        "code": sorted(code.rglob("*.py")),
         "profile": [defaults.DEFAULT_CMYK_PROFILE],
         "fonts": fonts.listed_files(listing),
         "packages": _import_folders(),

@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from brochure.build import BuildReport, build
-from brochure.cli import main
+from brochure.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "gwangju"

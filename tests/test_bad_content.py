@@ -128,7 +128,7 @@ def test_a_character_no_font_has_is_refused_before_rendering(content):
 
 
 def test_the_renderer_reports_a_missing_glyph_it_draws(tmp_path):
-    from brochure.render_pdf import Renderer
+    from brochure.render.render_pdf import Renderer
 
     # U+1FAE8 SHAKING FACE: no installed font has it.
     pdf = Renderer().render("<p>\U0001FAE8</p>", tmp_path, [], [tmp_path])

@@ -14,8 +14,8 @@ import pytest
 from conftest import edit, line_of, run
 from PIL import Image
 
-from brochure import images
 from brochure.build import check
+from brochure.content import images
 
 SECTION_IMAGE = "images/economy.svg"  # sections[2].image in the sample's edition.yaml
 

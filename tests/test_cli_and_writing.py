@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import __version__
-from brochure.cli import main
-from brochure.write import write_atomically
+from brochure.cli.commands import main
+from brochure.output.write import write_atomically
 
 
 def test_version_and_help():

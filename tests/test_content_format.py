@@ -10,12 +10,12 @@ from conftest import edit
 from pdfs import page_texts
 
 from brochure.build import build, check, prepare
+from brochure.content.localise import format_fact
+from brochure.content.model import Fact
+from brochure.content.typography import parse_locale
 from brochure.defaults import project_templates
-from brochure.localise import format_fact
-from brochure.model import Fact
 from brochure.problems import BrochureError, Problems
-from brochure.render_html import keep_words_together
-from brochure.typography import parse_locale
+from brochure.render.render_html import keep_words_together
 
 
 def html_of(content, language):
@@ -150,7 +150,7 @@ def test_a_table_of_dates_numbers_amounts_and_percentages_for_every_language_fol
     from babel.numbers import format_percent as babel_percent
     from conftest import SAMPLE
 
-    from brochure.typography import typography_for
+    from brochure.content.typography import typography_for
 
     edition = yaml.safe_load((SAMPLE / "edition.yaml").read_text(encoding="utf-8"))
     for language in edition["languages"]:

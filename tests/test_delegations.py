@@ -14,9 +14,9 @@ import pytest
 from babel import Locale
 from click.testing import CliRunner
 
-from brochure import verapdf
-from brochure.cli import main
-from brochure.personalise import time_range
+from brochure.cli.commands import main
+from brochure.delegations.personalise import time_range
+from brochure.pdf import verapdf
 from tests.conftest import SAMPLE
 from tests.pdfs import page_texts
 
@@ -194,7 +194,7 @@ def test_the_progress_counts_delegations():
     from types import SimpleNamespace
 
     from brochure.build import Built
-    from brochure.delegation_build import _counting_delegations
+    from brochure.delegations.batch import _counting_delegations
 
     def plan(name: str, *files: str) -> SimpleNamespace:
         editions = [SimpleNamespace(output=Path(f)) for f in files]

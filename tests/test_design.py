@@ -13,9 +13,9 @@ from conftest import SAMPLE
 from pdfs import outline_pages, page_texts, reader
 from PIL import Image
 
-from brochure.localise import localise
+from brochure.content.localise import localise
+from brochure.content.validate import load_project
 from brochure.problems import Problems
-from brochure.validate import load_project
 
 MM = 72 / 25.4
 

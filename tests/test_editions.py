@@ -8,7 +8,7 @@ from conftest import SAMPLE
 from pdfs import reader
 
 from brochure.build import build
-from brochure.inspect import inspect_pdf
+from brochure.pdf.inspect import inspect_pdf
 
 MM = 72 / 25.4
 

@@ -8,9 +8,9 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from brochure.impose import saddle_stitch
+from brochure.pdf.impose import saddle_stitch
 from brochure.problems import BrochureError
-from brochure.render_pdf import Renderer
+from brochure.render.render_pdf import Renderer
 
 MM = 72 / 25.4
 A3_LANDSCAPE = (420 * MM, 297 * MM)

@@ -10,9 +10,11 @@ import pytest
 from conftest import edit
 
 from brochure import build as build_module
-from brochure import defaults, fonts, records
+from brochure import defaults
 from brochure.build import build, check
+from brochure.output import records
 from brochure.problems import BrochureError
+from brochure.render import fonts
 from brochure.state import input_state
 
 LANGUAGES = ["en", "es"]

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from pdfs import fonts, reader
 from PIL import Image
 
-from brochure.cli import main
-from brochure.inspect import Variant, inspect_pdf
-from brochure.preflight import NEEDS, check_claims
+from brochure.cli.commands import main
+from brochure.pdf.inspect import Variant, inspect_pdf
+from brochure.pdf.preflight import NEEDS, check_claims
 
 A4 = (210.0, 297.0)
 

@@ -11,7 +11,7 @@ from pdfs import page_texts
 
 from brochure.build import build, compare_page_counts, prepare
 from brochure.problems import Problems
-from brochure.render_html import ens
+from brochure.render.render_html import ens
 
 ONE_SCREEN_EDITION = ("--lang", "en", "--edition", "screen")
 
@@ -91,5 +91,6 @@ def test_a_title_is_measured_in_ens_in_every_script(text, width):
 
 def test_the_gate_reads_no_renderer_module():
     """Only render_pdf imports the renderer; the gate reads its boxes by duck typing."""
-    source = (Path(__file__).parent.parent / "brochure/layout.py").read_text(encoding="utf-8")
+    layout = Path(__file__).parent.parent / "brochure" / "render" / "layout.py"
+    source = layout.read_text(encoding="utf-8")
     assert "import weasyprint" not in source and "from weasyprint" not in source

@@ -9,10 +9,10 @@ from conftest import SAMPLE
 from pdfs import page_texts
 
 from brochure.build import prepare
-from brochure.localise import localise
+from brochure.content.localise import localise
+from brochure.content.validate import load_project
 from brochure.problems import Problems
-from brochure.render_pdf import Renderer
-from brochure.validate import load_project
+from brochure.render.render_pdf import Renderer
 
 HANGUL = re.compile(r"[\uac00-\ud7af]")
 # Japanese and Chinese line rules (kinsoku): these never start a line...

@@ -13,10 +13,10 @@ import pytest
 from conftest import SAMPLE
 from pypdf import PdfReader
 
-from brochure.preview import Preview
-from brochure.preview_server import respond
-from brochure.preview_state import Pages, PreviewState
-from brochure.watch import languages_to_build
+from brochure.tools.preview import Preview
+from brochure.tools.preview_server import respond
+from brochure.tools.preview_state import Pages, PreviewState
+from brochure.tools.watch import languages_to_build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

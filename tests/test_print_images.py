@@ -12,7 +12,7 @@ from pikepdf import PdfImage
 from PIL import Image, ImageChops, ImageStat
 
 from brochure.build import build
-from brochure.inspect import inspect_pdf
+from brochure.pdf.inspect import inspect_pdf
 
 
 def with_photo(content, width: int) -> None:

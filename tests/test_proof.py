@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import SAMPLE
 from PIL import Image
 
-from brochure import proof
-from brochure.cli import main
+from brochure.cli.commands import main
+from brochure.tools import proof
 
 PAGE_WIDTH = 240
 PAGE_HEIGHT = 340  # an A4 page 240 px wide is 339.4 px tall; PDFium rounds up

@@ -1,6 +1,6 @@
 """Text reads back as written: what pdftotext (poppler) and PDFium (Chrome's
 engine) extract from each screen edition holds every printed text block of the
-HTML it was rendered from. Without ActualText spans (brochure.actual_text)
+HTML it was rendered from. Without ActualText spans (brochure.render.actual_text)
 Thai "สำคัญ" reads "สาคัญ" and Hindi "दुनिया" reads "दु नया".
 
 Compared after normalising what a PDF cannot keep: line breaks and runs of

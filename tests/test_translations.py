@@ -10,9 +10,9 @@ import pytest
 from conftest import SAMPLE, edit, run
 from lxml import etree
 
-from brochure.translation_checks import check_translation
-from brochure.translations import fingerprint, status
-from brochure.validate import load_project
+from brochure.content.validate import load_project
+from brochure.translation.checks import check_translation
+from brochure.translation.translations import fingerprint, status
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 
@@ -322,7 +322,7 @@ def test_the_build_gets_the_same_status_from_a_loaded_project(content):
     edit(content / "text/en.yaml", "green conifer forest.", "green spruce forest.")
     edit(content / "text/ko.yaml", "  page: 페이지\n", "")
     from brochure.problems import Problems
-    from brochure.translations import project_status
+    from brochure.translation.translations import project_status
 
     problems = Problems()
     from_project = project_status(load_project(content, problems=problems), problems)

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import build_fails, edit, run, text_of
 
-from brochure import verapdf
-from brochure.cli import main
-from brochure.verapdf import Verdict
+from brochure.cli.commands import main
+from brochure.pdf import verapdf
+from brochure.pdf.verapdf import Verdict
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from brochure.watch import watch_and_build
+from brochure.tools.watch import watch_and_build
 
 
 def test_watch_builds_with_the_format_edition_and_final_options(content):

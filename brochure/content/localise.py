@@ -1,0 +1,201 @@
+"""Stage 3, localise: one language's view of the brochure, as plain data.
+
+Fills gaps in a translation from the master text (with a warning), formats
+every fact with CLDR for the language's locale and puts it into the sentences
+that quote it. The result holds only strings, numbers, lists and dicts, so a
+template cannot reach anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_currency_name,
+    get_currency_unit_pattern,
+)
+from babel.units import format_unit
+from markupsafe import Markup
+
+from brochure.content.model import PLACEHOLDER, Fact
+from brochure.content.sources import KeyPath, Source, field_name
+from brochure.content.typography import Typography, keep_numbers_with_units
+from brochure.content.validate import Project
+from brochure.problems import Problems
+
+
+def localise(project: Project, language: str, problems: Problems) -> dict[str, Any]:
+    """The template context for one language."""
+    typography = project.typography[language]
+    master_source = project.texts[project.edition.master]
+    source = project.texts[language]
+    if language == project.edition.master:
+        text = master_source.data
+    else:
+        text = _merge(master_source.data, source.data, (), source, problems,
+                      master_name=project.edition.master)
+    # Right to left, a no-break space between a number and its word is read back
+    # out of order (it is a bidi separator): there the plain space stays.
+    together = keep_numbers_with_units if typography.direction == "ltr" else str
+    values = {fact_id: together(typography.digits(format_fact(fact, typography.locale)))
+              for fact_id, fact in project.facts.items()}
+    text = _fill(_smarten(text, typography), values)
+    edition = project.edition
+    sections = [
+        {
+            "id": plan.id,
+            "number": typography.digits(f"{index:02d}"),
+            **text["sections"][plan.id],
+            "image": plan.image,
+            "facts": [{"id": f, "value": values[f], "label": text["facts"][f]}
+                      for f in plan.facts],
+        }
+        for index, plan in enumerate(edition.sections, start=1)
+    ]
+    highlights = [{"id": f, "value": values[f], "label": text["facts"][f]}
+                  for f in edition.highlights]
+    return {
+        "lang": language,
+        "dir": typography.direction,
+        # Font lists come from typography, never from content: safe inside <style>.
+        "fonts": {role: Markup(typography.css_font_list(role))
+                  for role in ("body", "heading")},
+        "page_size": edition.page_size,
+        "page_counter_style": typography.page_counter_style,
+        "text": text,
+        "sections": sections,
+        "highlights": highlights,
+        "cover_image": edition.cover_image,
+        "contact": edition.metadata.model_dump(),
+        "meta": {
+            "title": f"{text['title']}: {text['subtitle']}",
+            "author": f"{text['back']['organisation']}, {text['back']['department']}",
+            "subject": text["cover_note"],
+            "keywords": ", ".join([text["title"], *(s["title"] for s in sections)]),
+            "date": _publication_date(project),
+        },
+    }
+
+
+def _merge(master: Any, translated: Any, path: KeyPath, source: Source, problems: Problems,
+           master_name: str) -> Any:
+    """The translation where it has a value, else the master's, reported."""
+    if isinstance(master, dict):
+        translated = translated if isinstance(translated, dict) else {}
+        return {key: _merge(value, translated.get(key), (*path, key), source, problems,
+                            master_name) for key, value in master.items()}
+    if isinstance(translated, str) and translated.strip():
+        return translated
+    problems.warning(
+        f"no translation, the {master_name} text is used", source.where(path),
+        field=field_name(path), hint="Translate it, or build with this fallback.")
+    return master
+
+
+def _smarten(text: Any, typography: Typography) -> Any:
+    """Typographic quotes and apostrophes in every text, as the language prints them."""
+    if isinstance(text, dict):
+        return {key: _smarten(value, typography) for key, value in text.items()}
+    return typography.smarten(text) if isinstance(text, str) else text
+
+
+def _fill(text: Any, values: dict[str, str]) -> Any:
+    if isinstance(text, dict):
+        return {key: _fill(value, values) for key, value in text.items()}
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def _publication_date(project: Project) -> str | None:
+    """The date written into the PDF: from the content, else SOURCE_DATE_EPOCH.
+
+    Never the clock, so that the same content gives the same file.
+    """
+    if project.edition.published:
+        return project.edition.published.isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return None
+
+
+def format_fact(fact: Fact, locale: Locale) -> str:
+    """A fact as a reader of ``locale`` expects to see it (CLDR via Babel)."""
+    if fact.date is not None:
+        return format_date(fact.date, "long", locale=locale)
+    if fact.month is not None:
+        year, month = (int(part) for part in fact.month.split("-"))
+        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale)
+    if fact.year is not None:
+        return format_decimal(fact.year, "0", locale=locale, numbering_system="default")
+    if fact.amount is not None:
+        return format_amount(fact.amount, fact.currency or "", locale)
+    if fact.percent is not None:
+        # The locale's own pattern (42 %, 42%, ٪٤٢), keeping the fraction given.
+        return format_percent(fact.percent, locale=locale, numbering_system="default",
+                              decimal_quantization=False)
+    assert fact.number is not None
+    if fact.unit:
+        return format_unit(fact.number, fact.unit, length="short", locale=locale,
+                           numbering_system="default")
+    return format_decimal(fact.number, locale=locale, numbering_system="default")
+
+
+def format_amount(amount: float, currency: str, locale: Locale) -> str:
+    """A large amount in words the way the locale counts: '411.6 billion South
+    Korean won', '4116억 대한민국 원', '411,6 миллиарда южнокорейских вон'."""
+    value = Decimal(int(amount)) if float(amount).is_integer() else Decimal(repr(amount))
+    name = get_currency_name(currency, count=value, locale=locale)
+    number = compact_number(value, locale)
+    if not number[-1:].isdigit() and locale.language in _NOUN_OF:
+        # '411,6 milliards' is a noun: 'de wons', as CLDR's patterns cannot say.
+        connector = _NOUN_OF[locale.language]
+        if locale.language == "fr" and name[:1].lower() in "aeiouhéè":
+            connector = connector[:-1] + "’"
+            return get_currency_unit_pattern(currency, count=value, locale=locale)\
+                .format(number, connector + name).replace("’ ", "’")
+        name = f"{connector} {name}"
+    return get_currency_unit_pattern(currency, count=value, locale=locale)\
+        .format(number, name)
+
+
+# Languages where a number word ('milliards', 'millones') takes a preposition
+# before what it counts; French elides it before a vowel (d’euros).
+_NOUN_OF = {"fr": "de", "es": "de", "pt": "de", "ca": "de", "it": "di"}
+
+
+def compact_number(value: Decimal, locale: Locale) -> str:
+    """``value`` in CLDR's long compact form ('411.6 billion', '1 Billion', '4116억'),
+    keeping four significant digits.
+
+    Babel's own compact formatting picks the wrong plural for some locales
+    ('1 billions' in French) and rounds to a fixed number of decimals
+    ('4.1 แสนล้าน' for 411.6 billion in Thai); this uses the same CLDR patterns.
+    """
+    formats = locale.compact_decimal_formats
+    styles = formats.get("long") or formats["short"]
+    for magnitude in sorted((int(m) for m in styles["other"]), reverse=True):
+        if abs(value) < magnitude:
+            continue
+        pattern = styles["other"][str(magnitude)].pattern
+        zeros = pattern.count("0")
+        if pattern.strip("'") == "0":
+            break
+        shown = value / (magnitude // 10 ** (zeros - 1))
+        shown = round(shown, max(0, 4 - len(str(int(abs(shown))))))
+        # 1.000 is one (singular), not a decimal number (plural in many languages).
+        shown = shown.quantize(Decimal(1)) if shown == shown.to_integral() else shown.normalize()
+        plural = locale.plural_form(shown)
+        chosen = styles.get(plural, {}).get(str(magnitude)) or styles["other"][str(magnitude)]
+        # Compact numbers are written without grouping: 4116억, not 4,116억.
+        number = format_decimal(shown, "0.###", locale=locale, numbering_system="default")
+        before, _zeros, after = re.split(r"(0+)", chosen.pattern.replace("'", ""), maxsplit=1)
+        return f"{before}{number}{after}"
+    return format_decimal(value, locale=locale, numbering_system="default")

@@ -1,0 +1,186 @@
+"""The content model: what an edition, its facts and its texts must contain.
+
+Checked with pydantic; ``validate`` turns its findings into located problems.
+Every model forbids unknown fields so that a misspelt name is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from brochure.defaults import (
+    BLEED_MM,
+    DEFAULT_EDITIONS,
+    PRINT_VARIANT,
+    EditionKindName,
+    PageFormat,
+    PageSize,
+    PrintVariant,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+DEFAULT_TEMPLATE = "brochure.html"
+
+# Text fields that may hold Markdown; every other text is shown as typed.
+MARKDOWN_FIELDS = frozenset({"body", "text"})
+
+# {fact-id} in a text quotes a fact, formatted for the reader.
+PLACEHOLDER = re.compile(r"\{([a-z0-9][a-z0-9-]*)\}")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- edition.yaml -----------------------------------------------------------
+
+class SectionPlan(Model):
+    id: Id
+    image: str | None = None
+    facts: list[Id] = Field(default_factory=list)
+
+
+class Metadata(Model):
+    author: str
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+
+
+class Colour(Model):
+    """A brand colour: its screen value and its print value."""
+
+    rgb: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+    cmyk: Annotated[list[Annotated[float, Field(ge=0, le=100)]],
+                    Field(min_length=4, max_length=4)]
+
+
+class PrintSettings(Model):
+    variant: PrintVariant = PRINT_VARIANT
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = BLEED_MM
+    profile: str | None = None   # the print shop's .icc file in the brochure folder
+
+
+
+class LeafletPlan(Model):
+    """The tri-fold leaflet: a short selection of the brochure."""
+
+    sections: list[Id] = Field(min_length=1, max_length=3)
+    template: str = "leaflet.html"
+
+
+class Edition(Model):
+    id: Id
+    master: str
+    languages: list[str] = Field(min_length=1)
+    locales: dict[str, str] = Field(default_factory=dict)
+    template: str = DEFAULT_TEMPLATE
+    page_size: PageSize = "A4"
+    formats: list[PageFormat] = Field(default_factory=list)  # default: [page_size]
+    leaflet: LeafletPlan | None = None
+    stylesheets: list[str] = Field(default_factory=list)
+    published: dt.date | None = None
+    metadata: Metadata
+    cover_image: str | None = None
+    sections: list[SectionPlan] = Field(min_length=1)
+    highlights: list[Id] = Field(default_factory=list)
+    editions: list[EditionKindName] = Field(default_factory=lambda: list(DEFAULT_EDITIONS),
+                                        min_length=1)
+    print: PrintSettings = Field(default_factory=PrintSettings)
+    palette: dict[str, Colour] = Field(default_factory=dict)
+
+
+# --- facts.yaml -------------------------------------------------------------
+
+def is_cldr_unit(unit: str) -> bool:
+    """A unit the formatter can write in every language (CLDR's names)."""
+    from babel.units import UnknownUnitError, get_unit_name
+
+    try:
+        get_unit_name(unit, locale="en")
+    except (UnknownUnitError, ValueError):
+        return False
+    return True
+
+
+FACT_KINDS = ("date", "month", "year", "number", "amount", "percent")
+
+
+class Fact(Model):
+    date: dt.date | None = None
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+    year: int | None = None
+    number: float | None = None
+    unit: str | None = None
+    amount: float | None = None
+    percent: float | None = None  # a share: 0.42 is printed as 42 %
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+
+    @model_validator(mode="after")
+    def one_kind(self) -> Fact:
+        given = [kind for kind in FACT_KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of date, month, year, number, amount or percent"
+                + (f" (found {', '.join(given)})" if given else ""))
+        if self.unit is not None and self.number is None:
+            raise ValueError("'unit' goes with 'number' only")
+        if self.unit is not None and not is_cldr_unit(self.unit):
+            raise ValueError(f"'{self.unit}' is not a unit CLDR knows: use a name such as "
+                             "area-square-kilometer, length-kilometer or mass-tonne")
+        if (self.amount is None) != (self.currency is None):
+            raise ValueError("an 'amount' needs a 'currency' (e.g. KRW), and only an amount")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in FACT_KINDS if getattr(self, kind) is not None)
+
+
+# --- text/<language>.yaml ---------------------------------------------------
+
+class Labels(Model):
+    contents: str
+    key_figures: str
+    highlights: str
+    contact: str
+    page: str
+
+
+class Intro(Model):
+    title: str
+    text: str
+
+
+class SectionText(Model):
+    title: str
+    lead: str
+    body: str
+    image_alt: str
+
+
+class Back(Model):
+    title: str
+    organisation: str
+    department: str
+    text: str
+    website_label: str
+
+
+class Text(Model):
+    title: str
+    subtitle: str
+    cover_note: str
+    cover_image_alt: str
+    labels: Labels
+    intro: Intro
+    sections: dict[Id, SectionText]
+    facts: dict[Id, str]
+    back: Back

@@ -1,0 +1,3 @@
+"""Delegation editions: their files, their own pages, and the personalised and
+bilingual editions built as a batch.
+"""

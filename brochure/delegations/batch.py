@@ -1,0 +1,275 @@
+"""Personalised editions: the brochure for each visiting delegation, as a batch.
+
+For every delegation file and each of its languages, one HTML document holds
+the delegation's pages (``templates/delegation.html``) followed by the
+brochure's own (the edition's template, exactly as ``build`` makes it), so
+page numbers, the contents, bookmarks and running heads are those of the
+whole. The documents go through ``build``'s editions, renderer pool, checks
+(layout gate, glyphs, preflight against each kind's claims) and build records,
+so an unchanged delegation is not rendered again. As in ``build``: everything
+is checked and rendered before anything is written, and a problem anywhere
+writes nothing.
+
+Written: ``OUT/delegations/<id>/`` with the PDFs and ``manifest.json``, and
+``OUT/delegations/<id>.zip`` holding the same, ready to attach to an e-mail.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brochure import defaults
+from brochure.accept import accept_rendered, check_output_folder, compare_page_counts, up_to_date
+from brochure.build import brochure_inputs, make_edition
+from brochure.content.delegations import DELEGATIONS_DIR, Delegation, PageWords, load_delegations
+from brochure.content.localise import localise
+from brochure.content.validate import Project, load_project
+from brochure.delegations.bilingual import bilingual_edition
+from brochure.delegations.personalise import delegation_context, join_pages, render_pages, text_in
+from brochure.output.records import BuildRecords, digest
+from brochure.plan import Built, Edition, Progress
+from brochure.problems import Problems
+from brochure.render.editions import EditionKind, kind_named
+from brochure.render.glyphs import check_glyphs
+from brochure.render_pool import render_all
+
+TEMPLATE = "delegation.html"
+MANIFEST = "manifest.json"
+# Zip entries carry a date; a fixed one keeps the archive byte-identical
+# from build to build, like the PDFs.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+DelegationProgress = Callable[[str, int, int], None]  # a delegation done, how many, of how many
+
+
+@dataclass
+class Plan:
+    """One delegation's editions, ready to render."""
+
+    delegation: Delegation
+    name: str            # as printed in its first language
+    editions: list[Edition]
+
+    @property
+    def folder(self) -> Path:
+        return self.editions[0].output.parent
+
+    @property
+    def archive(self) -> Path:
+        return self.folder.with_suffix(".zip")
+
+
+@dataclass
+class DelegationBuilt:
+    delegation: str
+    name: str
+    folder: Path
+    archive: Path
+    files: list[Built]
+
+    @property
+    def up_to_date(self) -> bool:
+        return all(f.up_to_date for f in self.files)
+
+
+@dataclass
+class DelegationReport:
+    delegations: list[DelegationBuilt] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+
+def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | None,
+                     out_dir: Path, strict: bool, problems: Problems) -> list[Plan]:
+    """Everything up to the HTML of every delegation's editions; raises with
+    every problem found (in the brochure, the delegation files, the glyphs)."""
+    project = load_project(folder, None, problems)
+    delegations, words = load_delegations(folder, project.languages, problems, only)
+    problems.raise_if_errors(strict)
+    kinds = kinds or list(project.edition.editions)
+    page_format = (project.edition.formats or [project.edition.page_size])[0]
+    shared_inputs = brochure_inputs(project)
+    contexts: dict[str, dict[str, Any]] = {}  # the brochure in each language, made once
+    plans = []
+    for delegation in delegations:
+        found = Problems()
+        editions = []
+        for language in delegation.languages:
+            if language not in contexts:
+                contexts[language] = localise(project, language, found)
+                contexts[language]["draft"] = len(found.warnings)
+            for kind_name in kinds:
+                edition = _personal_edition(
+                    project, delegation, words[language], language,
+                    kind_named(kind_name, project.edition.print.variant), page_format,
+                    contexts[language], out_dir, shared_inputs, found)
+                if edition is not None:
+                    editions.append(edition)
+            if editions and editions[-1].language == language:
+                check_glyphs(editions[-1].html, project.typography[language],
+                             [delegation.source, project.texts[language]], found)
+        if len(delegation.languages) == 2 and not found.errors:
+            # Both languages' texts and glyphs are checked above, in their own editions.
+            for kind_name in kinds:
+                edition = bilingual_edition(
+                    project, delegation, words, kind_named(kind_name,
+                                                           project.edition.print.variant),
+                    page_format, contexts, out_dir, shared_inputs, found)
+                if edition is not None:
+                    editions.append(edition)
+        problems.extend(found)
+        if editions:
+            first = delegation.languages[0]
+            plans.append(Plan(delegation, text_in(delegation.model.name, first), editions))
+    problems.raise_if_errors(strict)
+    return plans
+
+
+def _personal_edition(project: Project, delegation: Delegation, words: PageWords,
+                      language: str, kind: EditionKind, page_format: str,
+                      context: dict[str, Any], out_dir: Path, shared_inputs: dict[str, Any],
+                      problems: Problems) -> Edition | None:
+    """The brochure's edition (as ``build`` makes it) with the delegation's pages
+    in front; None when a template fails."""
+    folder = out_dir / DELEGATIONS_DIR / delegation.id
+    edition = make_edition(project, language, kind, page_format, context, folder,
+                       shared_inputs, problems)
+    if edition is None:
+        return None
+    typography = project.typography[language]
+    personal = delegation_context(delegation, words, typography)
+    pages = render_pages(project, TEMPLATE, {**context, "delegation": personal},
+                         personal["link"], kind, page_format, typography.keep_words_whole,
+                         problems)
+    if pages is None:
+        return None
+    edition.html = join_pages(edition.html, pages, f"{words.visit}: {personal['name']}")
+    edition.output = folder / f"{delegation.id}_{kind.name}_{language}.pdf"
+    edition.inputs = {**edition.inputs, "html": digest(edition.html.encode())}
+    edition.text = delegation.source  # what does not fit is most likely its text
+    return edition
+
+
+
+
+def _without_page_count(outcome: Any) -> Any:
+    """The layout gate counts the brochure's designed pages; the delegation's
+    come on top (a programme runs over as many pages as it needs), so only a
+    document with fewer pages than the brochure is reported. A brochure page
+    that overflows is still reported as its own finding."""
+    if isinstance(outcome, tuple):
+        pdf = outcome[0]
+        pdf.layout = [f for f in pdf.layout if f.kind != "pages" or f.count < f.limit]
+    return outcome
+
+
+def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | None = None,
+                      kinds: list[str] | None = None, out_dir: Path = defaults.OUTPUT_DIR,
+                      jobs: int | None = None, force: bool = False, strict: bool = False,
+                      progress: DelegationProgress | None = None) -> DelegationReport:
+    """Every delegation's personalised editions; raise ``BrochureError`` if
+    anything is wrong, before anything is written. ``progress`` is told each
+    delegation whose editions are all rendered, and how many of how many."""
+    report = DelegationReport()
+    out_dir = Path(out_dir)
+    plans = plan_delegations(Path(folder), only, kinds, out_dir, strict, report.problems)
+    records = BuildRecords(out_dir / DELEGATIONS_DIR)
+    editions = [e for plan in plans for e in plan.editions]
+    stale = [e for e in editions
+             if force or not records.is_up_to_date(e.output, e.fingerprint)]
+    check_output_folder(out_dir, stale, report.problems)
+    rendered: dict[Path, tuple[Edition, Any, float, int]] = {}
+    counted = _counting_delegations(plans, stale, progress) if progress else None
+    for edition, outcome in zip(stale, render_all(stale, jobs, counted), strict=True):
+        accepted = accept_rendered(edition, _without_page_count(outcome), report.problems)
+        if accepted is not None:
+            rendered[edition.output] = (edition, *accepted)
+    for plan in plans:
+        pages = {e.output: int(records.entry(e.output).get("pages", 0)) for e in plan.editions}
+        pages.update({path: r[1].pages for path, r in rendered.items() if path in pages})
+        compare_page_counts(plan.editions, pages, report.problems)
+    report.problems.raise_if_errors(strict)
+    report.delegations = [_write(plan, rendered, records) for plan in plans]
+    if rendered:
+        records.save()
+    return report
+
+
+def _counting_delegations(plans: list[Plan], stale: list[Edition],
+                          progress: DelegationProgress) -> Progress:
+    """The renderer counts editions; a batch is counted in delegations: one is
+    done when the last of its editions to render is."""
+    rendered = {e.output for e in stale}
+    waiting = {plan.delegation.id: {e.output for e in plan.editions} & rendered
+               for plan in plans}
+    waiting = {name: outputs for name, outputs in waiting.items() if outputs}
+    total, finished = len(waiting), 0
+
+    def edition_done(built: Built, done: int, of: int) -> None:
+        nonlocal finished
+        for name, outputs in waiting.items():
+            if built.path in outputs:
+                outputs.discard(built.path)
+                if not outputs:
+                    finished += 1
+                    progress(name, finished, total)
+
+    return edition_done
+
+
+def _write(plan: Plan, rendered: dict[Path, tuple[Edition, Any, float, int]],
+           records: BuildRecords) -> DelegationBuilt:
+    """A delegation's new PDFs, then its manifest and zip when anything changed."""
+    from brochure.output.write import write_atomically
+
+    files = []
+    for edition in plan.editions:
+        if edition.output not in rendered:
+            files.append(up_to_date(edition, records))
+            continue
+        _, pdf, seconds, warnings = rendered[edition.output]
+        write_atomically(edition.output, pdf.data)
+        records.record(edition.output, edition.fingerprint, pdf.data,
+                       {"language": edition.language, "kind": edition.kind,
+                        "pages": pdf.pages}, edition.inputs)
+        files.append(Built(edition.language, edition.kind, edition.output, pdf.pages,
+                           len(pdf.data), seconds, edition.warnings + warnings))
+    manifest = json.dumps(manifest_of(plan, records), indent=2, ensure_ascii=False) + "\n"
+    manifest_path = plan.folder / MANIFEST
+    changed = not manifest_path.is_file() or manifest_path.read_text("utf-8") != manifest
+    if changed or not plan.archive.is_file():
+        write_atomically(manifest_path, manifest.encode())
+        write_atomically(plan.archive, _zipped(plan, manifest.encode()))
+    return DelegationBuilt(plan.delegation.id, plan.name, plan.folder, plan.archive, files)
+
+
+def manifest_of(plan: Plan, records: BuildRecords) -> dict[str, Any]:
+    """What the folder holds: the delegation, its name, and each PDF with its
+    language, edition, pages and SHA-256 (as recorded when it was written)."""
+    return {
+        "delegation": plan.delegation.id,
+        "name": plan.name,
+        "files": [{"path": e.output.name, "language": e.language, "edition": e.kind,
+                   "pages": records.entry(e.output)["pages"],
+                   "sha256": records.entry(e.output)["sha256"]} for e in plan.editions],
+    }
+
+
+def _zipped(plan: Plan, manifest: bytes) -> bytes:
+    """The folder as a zip, entries under the delegation's id, byte-identical
+    for the same files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        entries = [(e.output.name, e.output.read_bytes()) for e in plan.editions]
+        for name, data in [*entries, (MANIFEST, manifest)]:
+            info = zipfile.ZipInfo(f"{plan.delegation.id}/{name}", date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()

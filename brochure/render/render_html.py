@@ -1,0 +1,180 @@
+"""Stage 4, render HTML: merge one language's view into the Jinja template.
+
+Templates run in Jinja's sandbox with autoescaping and strict undefined
+variables, and see only the plain data from ``localise``. Templates are looked
+up in the brochure's own templates/ folder first, then in the project's.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+import unicodedata
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from brochure.content import markup
+from brochure.problems import Location, Problems, relative_name
+
+
+@lru_cache(maxsize=8)
+def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(str(d)) for d in template_dirs if d.is_dir()]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["markdown"] = _markdown
+    env.filters["ens"] = ens
+    return env
+
+
+@jinja2.pass_context
+def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
+    """``{{ text | markdown }}``: relative links go to the brochure's website."""
+    return Markup(markup.render(text, (context.get("contact") or {}).get("website")))
+
+
+def ens(text: str) -> int:
+    """How long a text runs, in ens (half an em), so that a template can choose
+    a type size by length in any script: a Han, kana or Hangul character is as
+    wide as two Latin letters, a combining mark (Thai vowels and tones) takes
+    no room of its own."""
+    width = 0
+    for character in str(text):
+        if unicodedata.combining(character) or unicodedata.category(character) == "Mn":
+            continue
+        width += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+    return width
+
+
+def render_html(template_name: str, template_dirs: list[Path], context: dict[str, Any],
+                keep_words_whole: bool, problems: Problems) -> str | None:
+    """The page HTML for one language, or None (with a problem) if the template fails."""
+    env = environment(tuple(template_dirs))
+    try:
+        html = env.get_template(template_name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(relative_name(Path(exc.filename or template_name)), exc.lineno)
+        problems.error(f"template error: {exc.message}", where,
+                       hint="Fix the {{ }} or {% %} tag on this line.")
+        return None
+    except jinja2.TemplateError as exc:
+        problems.error(f"template error: {exc}", _template_location(exc, template_name),
+                       hint="The template uses a name the content does not provide, "
+                            "or something a template may not do.")
+        return None
+    return keep_words_together(html) if keep_words_whole else html
+
+
+def _template_location(exc: BaseException, template_name: str) -> Location:
+    """The template line Jinja was running when it failed."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".j2", ".jinja")):
+            return Location(relative_name(Path(frame.filename)), frame.lineno)
+    return Location(template_name)
+
+
+# A word that holds Hangul, up to the next space or tag.
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
+_HANGUL_CHAR = re.compile(rf"[{_HANGUL}]")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+_INLINE_TAG = re.compile(r"</?(em|strong|a|span|b|i|code|sub|sup|small)\b", re.IGNORECASE)
+_LINK_START = re.compile(r"<a\b", re.IGNORECASE)
+_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+# A word longer than this may still be broken, as keep-all allows for a word
+# longer than the line: 20 syllables fill the narrowest column (a fact label).
+LONGEST_UNBROKEN_WORD = 20
+
+
+def keep_words_together(html: str) -> str:
+    """Keep every Korean word of the body on one line.
+
+    The renderer rejects ``word-break: keep-all``; this gives the same result:
+    lines break only at spaces, never between the syllables of a word. Each
+    word is wrapped in an unbreakable span; where a word is split by an inline
+    tag (``*세계기록유산*으로``), a WORD JOINER glues the two parts. Inside a
+    link, WORD JOINERs glue the syllables instead: the renderer gives every box
+    inside a link an annotation of its own, which PDF/UA forbids on spans.
+    """
+    head, body_start, body = html.partition("<body")
+    if not body_start:
+        return html
+    pieces = []
+    previous = ""  # the text just before, across inline tags only
+    in_link = False
+    for match in _TAG_OR_TEXT.finditer(body):
+        tag, text = match.groups()
+        if tag is not None:
+            pieces.append(tag)
+            in_link = _LINK_START.match(tag) is not None or (
+                in_link and not _LINK_END.match(tag))
+            if not _INLINE_TAG.match(tag):
+                previous = ""
+            continue
+        if (previous and text and not previous[-1].isspace() and not text[0].isspace()
+                and (_HANGUL_CHAR.match(previous[-1]) or _HANGUL_CHAR.match(text[0]))):
+            text = WORD_JOINER + text
+        pieces.append(_HANGUL_WORD.sub(_joined if in_link else _unbreakable, text))
+        previous = text
+    return head + body_start + "".join(pieces)
+
+
+def _unbreakable(word: re.Match[str]) -> str:
+    if len(word.group(0)) > LONGEST_UNBROKEN_WORD:
+        return word.group(0)
+    return f'<span class="kw">{word.group(0)}</span>'
+
+
+def _joined(word: re.Match[str]) -> str:
+    if len(word.group(0)) > LONGEST_UNBROKEN_WORD:
+        return word.group(0)
+    return WORD_JOINER.join(word.group(0))
+
+
+def link_texts(html: str) -> dict[str, list[str]]:
+    """The words of each link, by target, in the order the links come.
+
+    Internal targets are named without their '#', as the renderer names them.
+    A link without words (around a picture) is described by the picture's alt.
+    """
+    reader = _LinkReader()
+    reader.feed(html)
+    reader.close()
+    return reader.texts
+
+
+class _LinkReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: dict[str, list[str]] = {}
+        self._target: str | None = None
+        self._words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and (href := found.get("href")):
+            self._target, self._words = href.removeprefix("#"), []
+        elif tag == "img" and self._target is not None:
+            self._words.append(found.get("alt") or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._target is not None:
+            self._words.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._target is not None:
+            words = " ".join("".join(self._words).replace(WORD_JOINER, "").split())
+            self.texts.setdefault(self._target, []).append(words or self._target)
+            self._target = None

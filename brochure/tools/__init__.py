@@ -1,0 +1,1 @@
+"""Tools around the build: proof sheets, the live preview, rebuilding on save."""
