@@ -65,7 +65,7 @@ class _Tally:
 
 def check_layout(page_boxes: Iterable[Any], scale: float = 1.0) -> list[Finding]:
     """Every finding in a laid-out document; ``scale`` is the zoom the PDF is
-    written at (A5 is the A4 layout reduced), so that millimetres are printed ones."""
+    written at, so that millimetres are printed ones."""
     tally = _Tally()
     pages = list(page_boxes)
     for number, page in enumerate(pages, start=1):
