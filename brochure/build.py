@@ -9,6 +9,7 @@ was.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,10 +138,8 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
     template = project.edition.template
     if page_format == "leaflet" and project.edition.leaflet:
         template = project.edition.leaflet.template
-        chosen = project.edition.leaflet.sections
-        kind_context["sections"] = sorted(
-            (s for s in context["sections"] if s["id"] in chosen),
-            key=lambda s: chosen.index(s["id"]))
+        kind_context["sections"] = leaflet_sections(
+            context["sections"], project.edition.leaflet.sections, typography.digits)
     html = render_html(template, project.template_dirs, kind_context,
                        typography.keep_words_whole, problems)
     if html is None:
@@ -165,6 +164,14 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
         cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0,
         direction=typography.direction, script=typography.script,
         text=project.texts[language])
+
+
+def leaflet_sections(sections: list[dict[str, Any]], chosen: list[str],
+                     digits: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The leaflet's themes in its own order, numbered 01, 02, 03 by their
+    place in the leaflet: a theme left out leaves no gap in the numbers."""
+    shown = sorted((s for s in sections if s["id"] in chosen), key=lambda s: chosen.index(s["id"]))
+    return [{**s, "number": digits(f"{place:02d}")} for place, s in enumerate(shown, start=1)]
 
 
 def _report_stale(project: Project, status: LanguageStatus, found: Problems) -> None:
