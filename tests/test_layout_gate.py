@@ -47,9 +47,9 @@ def test_a_leaflet_with_too_much_text_is_refused(content):
     edit(text, welcome, "    " + "Gwangju welcomes you. " * 40 + "\n\n" + welcome)
     line = line_of(text, "  text: |")  # the welcome's text, the first "text:"
     build_fails(content,
-                rf"content/text/en\.yaml:{line}:9: intro\.text: on page 1 of the screen "
-                r"edition \(leaflet\), the text runs [\d.]+ mm past the bottom of its "
-                r"panel 'intro'\. Shorten this text until it fits\.",
+                rf"content/text/en\.yaml:{line}:9: intro\.text: 'intro' \(1 page in the "
+                r"design\) runs onto page 2 of the screen edition \(leaflet\), pushing "
+                r"labels\.highlights",
                 options=(*ONE_SCREEN_EDITION, "--format", "leaflet"))
 
 
