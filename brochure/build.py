@@ -9,6 +9,7 @@ was.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,10 +44,6 @@ from brochure.accept import (
 from brochure.plan import BuildReport, Built, Edition, Progress
 from brochure.render_pool import render_all
 
-# A5 is A4 reduced by 1/√2: the A4 layout is rendered at that scale, so an A5
-# edition keeps every proportion of the design.
-ZOOM = {"A5": 2 ** -0.5}
-
 
 def own_format(project: Project) -> str:
     """The brochure's own page format: its PDFs are named without it."""
@@ -60,10 +57,13 @@ def output_path(project: Project, out_dir: Path, language: str, kind: str,
     return Path(out_dir) / defaults.output_name(project.edition.id, language, kind, named)
 
 
-def stylesheets_for(project: Project, direction: str) -> list[Path]:
-    """Stylesheets named *rtl.css apply only to right-to-left languages."""
+def stylesheets_for(project: Project, direction: str, page_format: str) -> list[Path]:
+    """Stylesheets named *rtl.css apply only to right-to-left languages, and
+    those named format-<format>.css (format-A5.css) only to that page format."""
+    own = defaults.format_stylesheet(page_format)
     return [p for p in project.stylesheets
-            if not p.name.endswith("rtl.css") or direction == "rtl"]
+            if (not p.name.endswith("rtl.css") or direction == "rtl")
+            and (not p.name.startswith(defaults.FORMAT_STYLESHEET_PREFIX) or p.name == own)]
 
 
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,
@@ -132,17 +132,14 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
     settings = project.edition.print
     website = project.edition.metadata.website
     ink = ink_colour(project.palette, kind.cmyk)
-    zoom = ZOOM.get(page_format, 1.0)
     kind_context = {**context, "edition_kind": kind.name, "page_format": page_format,
-                    "page_size": "A4" if page_format in ZOOM else page_format,
+                    "page_size": page_format,
                     "qr_code": qr_code(website, ink) if website else None}
     template = project.edition.template
     if page_format == "leaflet" and project.edition.leaflet:
         template = project.edition.leaflet.template
-        chosen = project.edition.leaflet.sections
-        kind_context["sections"] = sorted(
-            (s for s in context["sections"] if s["id"] in chosen),
-            key=lambda s: chosen.index(s["id"]))
+        kind_context["sections"] = leaflet_sections(
+            context["sections"], project.edition.leaflet.sections, typography.digits)
     html = render_html(template, project.template_dirs, kind_context,
                        typography.keep_words_whole, problems)
     if html is None:
@@ -150,19 +147,16 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
     generated = [palette_css(project.palette, kind.cmyk)]
     profile = project.print_profile if kind.cmyk else None
     if profile is not None:
-        # Bleed is given at the printed size: before a reduction it is larger.
-        generated.append(print_css(profile, settings.bleed_mm / zoom))
+        generated.append(print_css(profile, settings.bleed_mm))
     roots = [project.folder, *project.template_dirs, defaults.project_styles(),
              *(p.parent for p in project.stylesheets), *([profile] if profile else [])]
     families = typography.all_font_families()
     options = kind.render_options()
-    if zoom != 1.0:
-        options["zoom"] = zoom
     return Edition(
         language=language, kind=kind.name, page_format=page_format, html=html,
         output=output_path(project, out_dir, language, kind.name, page_format),
         base_dir=project.folder,
-        stylesheets=[*generated, *stylesheets_for(project, typography.direction)],
+        stylesheets=[*generated, *stylesheets_for(project, typography.direction, page_format)],
         roots=roots, options=options,
         inputs={**shared_inputs, "html": digest(html.encode()), "css": generated,
                 "options": options, "fonts": stat_digests(fonts.font_files(families)),
@@ -170,6 +164,14 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
         cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0,
         direction=typography.direction, script=typography.script,
         text=project.texts[language])
+
+
+def leaflet_sections(sections: list[dict[str, Any]], chosen: list[str],
+                     digits: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The leaflet's themes in its own order, numbered 01, 02, 03 by their
+    place in the leaflet: a theme left out leaves no gap in the numbers."""
+    shown = sorted((s for s in sections if s["id"] in chosen), key=lambda s: chosen.index(s["id"]))
+    return [{**s, "number": digits(f"{place:02d}")} for place, s in enumerate(shown, start=1)]
 
 
 def _report_stale(project: Project, status: LanguageStatus, found: Problems) -> None:

@@ -39,6 +39,9 @@ DEFAULT_EDITIONS: tuple[EditionKindName, ...] = ("screen", "print")
 PageSize = Literal["A4", "A5", "letter"]
 PageFormat = Literal["A4", "A5", "letter", "leaflet"]
 PAGE_FORMATS: tuple[str, ...] = get_args(PageFormat)
+# A stylesheet named format-A5.css applies only to A5 editions (after the
+# others: its rules win), for the type scale and page plan of its format.
+FORMAT_STYLESHEET_PREFIX = "format-"
 PrintVariant = Literal["pdf/x-4", "pdf/x-1a"]
 PRINT_VARIANT: PrintVariant = "pdf/x-4"
 BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
@@ -54,6 +57,10 @@ def output_name(edition_id: str, language: str, kind: str = "screen",
     too: gwangju-city_leaflet_print_ko.pdf."""
     middle = f"{page_format}_" if page_format else ""
     return f"{edition_id}_{middle}{kind}_{language}.pdf"
+
+
+def format_stylesheet(page_format: str) -> str:
+    return f"{FORMAT_STYLESHEET_PREFIX}{page_format}.css"
 
 
 def _shipped(name: str) -> Path:

@@ -36,7 +36,7 @@ def _render_one(edition: Edition):
     if edition.kind == "print":
         from brochure.pdf.postprocess import finish_print
 
-        pdf.data = finish_print(pdf.data, edition.bleed_mm)
+        pdf.data = finish_print(pdf.data, edition.bleed_mm, pdf.folds)
     elif edition.options.get("pdf_tags"):
         from brochure.pdf.postprocess import finish_links
         from brochure.render.render_html import link_texts

@@ -46,6 +46,15 @@ def sample_archive_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
 
 
 @pytest.fixture(scope="session")
+def sample_format_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A5, US Letter and the leaflet, screen and print, in English and Arabic
+    (left to right, right to left), by file name."""
+    report = build(SAMPLE, ["en", "ar"], tmp_path_factory.mktemp("formats"),
+                   kinds=["screen", "print"], formats=["A5", "letter", "leaflet"], strict=True)
+    return {b.path.name: b.path for b in report.built}
+
+
+@pytest.fixture(scope="session")
 def sample_languages() -> list[str]:
     return yaml.safe_load((SAMPLE / "edition.yaml").read_text(encoding="utf-8"))["languages"]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -86,6 +88,25 @@ def text_box(path: Path, page_index: int, text: str) -> tuple[float, float, floa
         boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes),
                 max(b[2] for b in boxes), max(b[3] for b in boxes))
+    finally:
+        document.close()
+
+
+def font_sizes(path: Path, page_index: int) -> Counter[float]:
+    """How many letters and digits a page prints at each size, in points as
+    printed (PDFium's size of the font, scaled by the text's matrix)."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        textpage = document[page_index].get_textpage()
+        matrix = pdfium_c.FS_MATRIX()
+        sizes: Counter[float] = Counter()
+        for index in range(textpage.count_chars()):
+            if not chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index)).isalnum():
+                continue
+            pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix)
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            sizes[round(pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * scale, 2)] += 1
+        return sizes
     finally:
         document.close()
 

@@ -53,6 +53,7 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
         {
             "id": plan.id,
             "number": typography.digits(f"{index:02d}"),
+            "summary": None,  # optional: the leaflet cuts the body without one
             **text["sections"][plan.id],
             "image": plan.image,
             "facts": [{"id": f, "value": values[f], "label": text["facts"][f]}

@@ -72,7 +72,8 @@ class PrintSettings(Model):
 class LeafletPlan(Model):
     """The tri-fold leaflet: a short selection of the brochure."""
 
-    sections: list[Id] = Field(min_length=1, max_length=3)
+    # Three inside; a fourth goes on the back panel, above the contact.
+    sections: list[Id] = Field(min_length=1, max_length=4)
     template: str = "leaflet.html"
 
 
@@ -164,6 +165,9 @@ class SectionText(Model):
     lead: str
     body: str
     image_alt: str
+    # The leaflet's text for the theme; without it, the leaflet prints the
+    # body's first paragraphs, as many as its panel holds.
+    summary: str | None = None
 
 
 class Back(Model):

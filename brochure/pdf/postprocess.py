@@ -6,8 +6,8 @@ bleed box, with no room for marks), a random document id in the XMP metadata
 (so two builds differ), page boxes that are wrong for a bleed over 10 pt or
 a reduced page, and link annotations on the page.
 ``finish_print`` mends them with pikepdf (qpdf): the renderer draws no marks;
-the MediaBox grows by a slug beyond the bleed and the crop marks are drawn
-there, in black ink only.
+the MediaBox grows by a slug beyond the bleed and the crop marks (and the
+fold marks of a folded leaflet) are drawn there, in black ink only.
 
 In a tagged file (screen, archive) the renderer makes a link annotation for
 every box inside a link, some tagged as Span instead of Link, each described
@@ -29,20 +29,25 @@ MM = 72 / 25.4
 SLUG_MM = 7.0        # room beyond the bleed for the crop marks
 MARK_MM = 5.0        # a crop mark's length, starting at the bleed's edge
 MARK_WIDTH_PT = 0.25
+FOLD_DASH_PT = (3, 2)  # fold marks are dashed, so that no one cuts along them
 _RGB_OPERATORS = {"rg": "k", "RG": "K"}
 PRINTER_ANNOTATIONS = ("/TrapNet", "/PrinterMark")  # the only ones PDF/X allows on the page
 
 
-def finish_print(data: bytes, bleed_mm: float) -> bytes:
-    """The print PDF with CMYK-only content, full BleedBoxes and a stable document id."""
+def finish_print(data: bytes, bleed_mm: float, folds: list[list[float]] | None = None,
+                 ) -> bytes:
+    """The print PDF with CMYK-only content, full BleedBoxes, crop marks, a
+    stable document id, and fold marks where ``folds`` says (per page, mm
+    from the trim's left edge; see layout.panel_edges)."""
     data = _stable_document_id(data)
+    folds = folds or []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         seen: set[tuple[int, int]] = set()
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages):
             page.contents_coalesce()
             _rgb_to_cmyk(page.obj.Contents, page.obj.get("/Resources"), seen)
             _set_boxes(page, bleed_mm)
-            _add_crop_marks(page, bleed_mm)
+            _add_crop_marks(page, bleed_mm, folds[number] if number < len(folds) else [])
             _drop_annotations(page)
         # The renderer's file identifier hashes the random id: let qpdf derive
         # both halves from the content instead.
@@ -104,10 +109,11 @@ def _set_boxes(page: pikepdf.Page, bleed_mm: float) -> None:
     page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in (x0, y0, x1, y1)])
 
 
-def _add_crop_marks(page: pikepdf.Page, bleed_mm: float) -> None:
+def _add_crop_marks(page: pikepdf.Page, bleed_mm: float, folds: list[float]) -> None:
     """Widen the MediaBox by a slug around the BleedBox and draw the crop marks
     there: on the trim lines, from the bleed's edge outwards, in 100 % K, so
-    that no mark prints over the bleed and none is lost under a picture."""
+    that no mark prints over the bleed and none is lost under a picture. Fold
+    marks, dashed, stand in the slug above and below each fold."""
     tx0, ty0, tx1, ty1 = (float(v) for v in page.obj.TrimBox)
     slug, bleed, mark = SLUG_MM * MM, bleed_mm * MM, MARK_MM * MM
     out = bleed + slug
@@ -118,11 +124,18 @@ def _add_crop_marks(page: pikepdf.Page, bleed_mm: float) -> None:
         for y, vsign in ((ty0, -1), (ty1, 1)):
             lines.append((x, y + vsign * bleed, x, y + vsign * (bleed + mark)))
             lines.append((x + sign * bleed, y, x + sign * (bleed + mark), y))
-    path = "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l\n" for x0, y0, x1, y1 in lines)
-    marks = f"q 0 0 0 1 K {MARK_WIDTH_PT} w 0 J\n{path}S Q\n".encode()
+    fold_lines = [(tx0 + fold * MM, y + vsign * bleed, tx0 + fold * MM, y + vsign * (bleed + mark))
+                  for fold in folds for y, vsign in ((ty0, -1), (ty1, 1))]
+    marks = f"q 0 0 0 1 K {MARK_WIDTH_PT} w 0 J\n{_path(lines)}S\n"
+    if fold_lines:
+        marks += f"[{FOLD_DASH_PT[0]} {FOLD_DASH_PT[1]}] 0 d\n{_path(fold_lines)}S\n"
     # The page's own content may leave its coordinates transformed: enclose it.
     content = page.obj.Contents
-    content.write(b"q\n" + content.read_bytes() + b"\nQ\n" + marks)
+    content.write(b"q\n" + content.read_bytes() + b"\nQ\n" + (marks + "Q\n").encode())
+
+
+def _path(lines: list[tuple[float, float, float, float]]) -> str:
+    return "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l\n" for x0, y0, x1, y1 in lines)
 
 
 def _stable_document_id(data: bytes) -> bytes:

@@ -65,7 +65,7 @@ class _Tally:
 
 def check_layout(page_boxes: Iterable[Any], scale: float = 1.0) -> list[Finding]:
     """Every finding in a laid-out document; ``scale`` is the zoom the PDF is
-    written at (A5 is the A4 layout reduced), so that millimetres are printed ones."""
+    written at, so that millimetres are printed ones."""
     tally = _Tally()
     pages = list(page_boxes)
     for number, page in enumerate(pages, start=1):
@@ -74,6 +74,26 @@ def check_layout(page_boxes: Iterable[Any], scale: float = 1.0) -> list[Finding]
             _walk(child, number, bounds, None, (), tally)
     return [*_outside(tally.findings, scale), *_spills(tally), *_too_many_lines(tally),
             *_page_count(tally, len(pages))]
+
+
+def panel_edges(page_boxes: Iterable[Any]) -> list[list[float]]:
+    """Where a folded sheet folds: on each page, the distances (mm, from the
+    page's left edge) at which one ``data-panel`` ends and the next begins."""
+    edges = []
+    for page in page_boxes:
+        lefts = sorted(box.border_box_x() for box in _outer_panels(page))
+        edges.append([round(x * MM_PER_PX, 2) for x in lefts[1:]])
+    return edges
+
+
+def _outer_panels(box: Any) -> Iterator[Any]:
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-panel") and \
+            "TextBox" not in _kinds(type(box)):  # type: ignore[arg-type]
+        yield box
+        return
+    for child in box.all_children() if hasattr(box, "all_children") else ():
+        yield from _outer_panels(child)
 
 
 def _walk(box: Any, page: int, bounds: tuple[float, float, float, float],

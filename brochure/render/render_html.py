@@ -35,6 +35,7 @@ def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     )
     env.filters["markdown"] = _markdown
     env.filters["ens"] = ens
+    env.filters["paragraphs_within"] = paragraphs_within
     return env
 
 
@@ -55,6 +56,30 @@ def ens(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
     return width
+
+
+_LIST_ITEM = re.compile(r"([-*+]|\d+[.)])\s")
+
+
+def paragraphs_within(text: str, budget: int) -> str:
+    """``{{ body | paragraphs_within(900) }}``: the Markdown text's first
+    paragraphs, as many as run to at most ``budget`` ens (at least the first):
+    a text cut where a paragraph ends, never inside one. A list goes with the
+    paragraph before it, which introduces it ('The plan has three steps:')."""
+    blocks: list[str] = []
+    for block in (b.strip() for b in str(text).split("\n\n")):
+        if blocks and _LIST_ITEM.match(block):
+            blocks[-1] += "\n\n" + block
+        elif block:
+            blocks.append(block)
+    kept: list[str] = []
+    used = 0
+    for block in blocks:
+        used += ens(block)
+        if kept and used > budget:
+            break
+        kept.append(block)
+    return "\n\n".join(kept)
 
 
 def render_html(template_name: str, template_dirs: list[Path], context: dict[str, Any],

@@ -28,7 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
-from brochure.render.layout import Finding, check_layout
+from brochure.render.layout import Finding, check_layout, panel_edges
 
 VERSION = weasyprint.__version__
 
@@ -152,6 +152,7 @@ class RenderedPdf:
     missing_glyphs: list[str]
     findings: list = field(default_factory=list)  # preflight findings (build.py)
     layout: list[Finding] = field(default_factory=list)  # what does not fit (layout.py)
+    folds: list[list[float]] = field(default_factory=list)  # per page, mm from the left
 
 
 class Renderer:
@@ -216,8 +217,9 @@ class Renderer:
             logger.setLevel(level)
         missing = [m for m in catcher.records if ".notdef glyph" in m]
         others = [m for m in catcher.records if m not in missing]
-        layout = check_layout((page._page_box for page in document.pages), scale=zoom)
-        return RenderedPdf(data, len(document.pages), others, missing, layout=layout)
+        boxes = [page._page_box for page in document.pages]
+        return RenderedPdf(data, len(document.pages), others, missing,
+                           layout=check_layout(boxes, scale=zoom), folds=panel_edges(boxes))
 
 
 # Text that reads back as written (see actual_text): WeasyPrint draws each line
