@@ -144,7 +144,8 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
             (s for s in context["sections"] if s["id"] in chosen),
             key=lambda s: chosen.index(s["id"]))
     html = render_html(template, project.template_dirs, kind_context,
-                       typography.keep_words_whole, problems)
+                       typography.keep_words_whole, problems,
+                       script=typography.script, direction=typography.direction)
     if html is None:
         return None
     generated = [palette_css(project.palette, kind.cmyk)]
