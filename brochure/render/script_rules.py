@@ -6,8 +6,9 @@ text of the HTML body (never on tags, attributes or links' insides):
 
 - Chinese and Japanese (JLREQ, CLREQ): a date or a number with its counter
   (``5月18日``, ``2045年``, ``411.6億``) is kept on one line; a paragraph's
-  last line never holds one character alone; a colon between CJK text is the
-  full-width ``：``; of two punctuation marks in a row, the one whose blank
+  last line never holds one character alone; a colon after CJK text is the
+  full-width ``：``; a line break of the source beside a CJK character is
+  dropped, not printed as a space; of two punctuation marks in a row, the one whose blank
   half meets the other is set half-width (the font's ``halt`` feature,
   ``.sq`` in styles/cjk.css): ``》。`` takes one and a half ems, not two.
 - Right to left (Arabic, Persian, Hebrew): a run of left-to-right text inside
@@ -39,7 +40,11 @@ _CLOSING = "、。，．,.！？!?」』）)》〉】〕”’：；:;…ー"
 _OPENING = "「『（(《〈【〔“‘"
 _LAST_TWO = re.compile(rf"[{CJK}][{_CLOSING}]*[{CJK}][{_CLOSING}]*$")
 # A colon after CJK text: full width, without the space that followed it.
-_COLON = re.compile(f"(?<=[{CJK}]):[ \u00a0]?")
+_COLON = re.compile(f"(?<=[{CJK}]):\\s*")
+# A line break in the source beside a CJK character prints nothing (CSS Text's
+# segment break rule, which the renderer does not apply): it would print as
+# a space, and a line could break there.
+_SEGMENT_BREAK = re.compile(f"(?<=[{CJK}])[ \\t]*\\n\\s*|[ \\t]*\\n\\s*(?=[{CJK}])")
 # Two marks in a row whose blank halves meet: the first, if it closes (its
 # blank half is after it), else the second, if it opens.
 _SQUEEZE_FIRST = re.compile(f"[{_CLOSING}](?=[{_CLOSING}{_OPENING}])")
@@ -109,7 +114,7 @@ def set_cjk(html: str) -> str:
 def _cjk_text(text: str, before: str, after: str) -> str:
     if not CJK_CHARACTER.search(text):
         return escape(text, quote=False)
-    text = _COLON.sub("：", text)
+    text = _COLON.sub("：", _SEGMENT_BREAK.sub("", text))
     kept = [m.span() for m in _NUMBER_WITH_COUNTER.finditer(text)]
     if _BLOCK_END.match(after) and (last := _LAST_TWO.search(text.rstrip())):
         kept.append(last.span())
