@@ -8,12 +8,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from html import unescape
 
 import pytest
 from pdfs import Line, outline_pages, page_texts, text_lines
 from test_design import context
 
-from brochure.render.script_rules import LONGEST_BOUND_PAIR
+from brochure.render.script_rules import (
+    LONGEST_BOUND_PAIR,
+    isolate_left_to_right,
+    keep_last_words_together,
+    set_cjk,
+)
 
 CJK_LANGUAGES = ["ja", "zh-Hans", "zh-Hant"]
 PUNCTUATION = set("、。，．・：；？！」』）】〕〉》「『（【〔〈《“”‘’…")
@@ -156,3 +162,39 @@ def test_no_lead_or_caption_ends_with_one_word_alone(sample_pdfs, language):
         assert any(line.endswith(last_two) for line in lines), (language, last_two)
         checked += 1
     assert checked >= 8, (language, checked)
+
+
+# --- the marks themselves, on HTML in memory ---------------------------------------
+
+def printed(html: str) -> str:
+    """The text a reader gets from HTML: tags gone, entities read."""
+    return unescape(re.sub(r"<[^>]*>", "", html))
+
+
+def test_cjk_marks_change_no_printed_character_but_the_colon():
+    html = ('<body class="x"><p>運動40周年の2020年5月、5月18日に&amp;「記憶」》。光州:'
+            '<a href="https://example.org/5月18日">5月18日</a>です。</p></body>')
+    marked = set_cjk(html)
+    assert printed(marked) == printed(html).replace(":", "：")
+    assert '<a href="https://example.org/5月18日">5月18日</a>' in marked  # links untouched
+    assert '<span class="kt"><span class="ln">40</span>周年</span>' in marked
+    assert '<span class="kt">5月<span class="ln">18</span>日</span>' in marked
+    assert '<span class="sq">」</span><span class="sq">》</span>。' in marked
+    assert marked.endswith('<span class="kt">です。</span></p></body>')
+
+
+def test_left_to_right_runs_are_isolated_and_plain_numbers_left_alone():
+    html = "<body><p>اتصلوا على +82 62-613-2321، أو A&amp;B عام 2045.</p></body>"
+    marked = isolate_left_to_right(html)
+    assert printed(marked) == printed(html)
+    assert '<span dir="ltr">+82 62-613-2321</span>،' in marked
+    assert '<span dir="ltr">A&amp;B</span>' in marked
+    assert "عام 2045." in marked
+
+
+def test_last_two_words_are_bound_in_leads_and_captions_only():
+    html = ('<body><p class="lead" data-field="x">A city of conscience.</p>'
+            "<dd>Memory of the World</dd><p>An ordinary paragraph ends.</p></body>")
+    marked = keep_last_words_together(html)
+    assert "of\u00a0conscience.</p>" in marked and "the\u00a0World</dd>" in marked
+    assert "paragraph ends.</p>" in marked
