@@ -141,7 +141,8 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
         kind_context["sections"] = leaflet_sections(
             context["sections"], project.edition.leaflet.sections, typography.digits)
     html = render_html(template, project.template_dirs, kind_context,
-                       typography.keep_words_whole, problems)
+                       typography.keep_words_whole, problems,
+                       script=typography.script, direction=typography.direction)
     if html is None:
         return None
     generated = [palette_css(project.palette, kind.cmyk)]

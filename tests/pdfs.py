@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -115,5 +117,40 @@ def page_width(path: Path, page_index: int = 0) -> float:
     document = pdfium.PdfDocument(str(path))
     try:
         return document[page_index].get_width()
+    finally:
+        document.close()
+
+
+@dataclass
+class Line:
+    """A line of text as drawn: its characters left to right, its font size, its
+    left and right edges (by each glyph's advance) and its baseline, in points."""
+
+    text: str
+    size: float
+    left: float
+    right: float
+    baseline: float
+
+
+def text_lines(path: Path, page_index: int) -> list[Line]:
+    """The lines of a page, top first: characters of one size on one baseline."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        textpage = document[page_index].get_textpage()
+        lines: dict[tuple[float, int], Line] = {}
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for index in range(textpage.count_chars()):
+            character = textpage.get_text_range(index, 1)
+            if not character.strip() or not pdfium.raw.FPDFText_GetCharOrigin(
+                    textpage.raw, index, ctypes.byref(x), ctypes.byref(y)):
+                continue
+            size = round(pdfium.raw.FPDFText_GetFontSize(textpage.raw, index), 1)
+            left, _, right, _ = textpage.get_charbox(index, loose=True)
+            line = lines.setdefault((size, round(y.value)),
+                                    Line("", size, left, right, y.value))
+            line.text += character
+            line.left, line.right = min(line.left, left), max(line.right, right)
+        return sorted(lines.values(), key=lambda line: -line.baseline)
     finally:
         document.close()

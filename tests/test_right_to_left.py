@@ -3,6 +3,8 @@ sample, and Persian and Hebrew to show it is not Arabic-only."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from conftest import edit
 from pdfs import page_texts, page_width, text_box
@@ -21,14 +23,24 @@ TEXTS = {
            "  contents: Contents": "  contents: תוכן העניינים",
            "    title: Democracy and human rights": "    title: דמוקרטיה וזכויות אדם"},
 }
+# A lead with a telephone number and an address in each right-to-left script:
+# left to right runs inside a right-to-left sentence.
+PHONE = "+82 62-613-2321"
+EMAIL = "info@gwangju.go.kr"
+LEADS = {
+    "ar": f"اتصلوا بنا على الرقم {PHONE} أو اكتبوا إلى {EMAIL} في أي وقت.",
+    "fa": f"با شماره {PHONE} یا نشانی {EMAIL} با ما تماس بگیرید.",
+    "he": f"התקשרו אלינו במספר {PHONE} או כתבו אל {EMAIL} בכל עת.",
+}
 CONTENTS = {"fa": "فهرست مطالب", "he": "תוכן העניינים", "ar": "المحتويات"}
 DEMOCRACY = {"fa": "دموکراسی و حقوق بشر", "he": "דמוקרטיה וזכויות אדם",
              "ar": "الديمقراطية وحقوق الإنسان"}
 
 
 @pytest.fixture(scope="module")
-def rtl_pdfs(tmp_path_factory, sample_pdfs):
-    """Persian and Hebrew editions of a copy of the sample, and the sample's Arabic."""
+def rtl_pdfs(tmp_path_factory):
+    """Arabic, Persian and Hebrew editions of a copy of the sample, the first
+    theme's lead in each holding a telephone number and an e-mail address."""
     import shutil
 
     from conftest import SAMPLE
@@ -41,8 +53,15 @@ def rtl_pdfs(tmp_path_factory, sample_pdfs):
             text = text.replace(old, new, 1)
         (folder / f"text/{language}.yaml").write_text(text, encoding="utf-8")
     edit(folder / "edition.yaml", "languages: [en,", "languages: [fa, he, en,")
-    report = build(folder, ["fa", "he"], folder.parent / "out", kinds=["screen"], jobs=1)
-    return {**{b.language: b.path for b in report.built}, "ar": sample_pdfs["ar"]}
+    for language, lead in LEADS.items():
+        path = folder / f"text/{language}.yaml"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("    lead: >\n")
+        end = text.index("    body: |", start)
+        path.write_text(f"{text[:start]}    lead: \"{lead}\"\n{text[end:]}", encoding="utf-8")
+    report = build(folder, ["ar", "fa", "he"], folder.parent / "out", kinds=["screen"],
+                   jobs=1)
+    return {b.language: b.path for b in report.built}
 
 
 @pytest.mark.parametrize("language", ["ar", "fa", "he"])
@@ -80,3 +99,38 @@ def test_right_to_left_pages_carry_the_direction(tmp_path):
     [edition] = prepare(SAMPLE, ["ar"], tmp_path, False, Problems(), ["screen"])
     assert '<html lang="ar" dir="rtl">' in edition.html
     assert any(str(s).endswith("rtl.css") for s in edition.stylesheets)
+
+
+def drawn_lines(path, page_index: int) -> list[str]:
+    """The characters of each line of a page in the order they are drawn, left
+    to right: what a reader sees, whatever order the text is stored in."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        textpage = document[page_index].get_textpage()
+        lines: dict[int, list[tuple[float, str]]] = {}
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for index in range(textpage.count_chars()):
+            character = textpage.get_text_range(index, 1)
+            if character.strip() and pdfium.raw.FPDFText_GetCharOrigin(
+                    textpage.raw, index, ctypes.byref(x), ctypes.byref(y)):
+                lines.setdefault(round(y.value), []).append((x.value, character))
+        return ["".join(c for _, c in sorted(line)) for line in lines.values()]
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "he"])
+def test_numbers_and_addresses_in_right_to_left_text_read_in_their_own_order(
+        rtl_pdfs, language):
+    """Without isolation, '+82 62-613-2321' in a right-to-left sentence is drawn
+    as '2321-613-62 82+' (the bidi algorithm reorders its runs)."""
+    path = rtl_pdfs[language]
+    poppler = subprocess.run(["pdftotext", "-f", "4", "-l", "4", str(path), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    assert PHONE in poppler and EMAIL in poppler
+    seen = "".join(drawn_lines(path, 3))
+    assert PHONE.replace(" ", "") in seen and EMAIL in seen

@@ -21,6 +21,11 @@ from markupsafe import Markup
 
 from brochure.content import markup
 from brochure.problems import Location, Problems, relative_name
+from brochure.render.script_rules import (
+    isolate_left_to_right,
+    keep_last_words_together,
+    set_cjk,
+)
 
 
 @lru_cache(maxsize=8)
@@ -83,8 +88,10 @@ def paragraphs_within(text: str, budget: int) -> str:
 
 
 def render_html(template_name: str, template_dirs: list[Path], context: dict[str, Any],
-                keep_words_whole: bool, problems: Problems) -> str | None:
-    """The page HTML for one language, or None (with a problem) if the template fails."""
+                keep_words_whole: bool, problems: Problems, script: str = "",
+                direction: str = "ltr") -> str | None:
+    """The page HTML for one language, or None (with a problem) if the template
+    fails; its text set by the rules of its ``script`` and ``direction``."""
     env = environment(tuple(template_dirs))
     try:
         html = env.get_template(template_name).render(context)
@@ -98,7 +105,22 @@ def render_html(template_name: str, template_dirs: list[Path], context: dict[str
                        hint="The template uses a name the content does not provide, "
                             "or something a template may not do.")
         return None
-    return keep_words_together(html) if keep_words_whole else html
+    return script_rules(html, keep_words_whole, script, direction)
+
+
+def script_rules(html: str, keep_words_whole: bool, script: str, direction: str) -> str:
+    """No lone last word in leads and captions; Korean words kept whole;
+    Chinese and Japanese set by JLREQ and CLREQ; left-to-right runs isolated
+    in right-to-left text (see script_rules)."""
+    if script not in CJK_RULES:
+        html = keep_last_words_together(html)
+    if keep_words_whole:
+        html = keep_words_together(html)
+    if script in CJK_RULES:
+        html = set_cjk(html)
+    if direction == "rtl":
+        html = isolate_left_to_right(html)
+    return html
 
 
 def _template_location(exc: BaseException, template_name: str) -> Location:
@@ -108,6 +130,9 @@ def _template_location(exc: BaseException, template_name: str) -> Location:
             return Location(relative_name(Path(frame.filename)), frame.lineno)
     return Location(template_name)
 
+
+# Scripts set by the rules of JLREQ and CLREQ.
+CJK_RULES = {"Jpan", "Hans", "Hant"}
 
 # A word that holds Hangul, up to the next space or tag.
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"

@@ -21,13 +21,17 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import weasyprint
 from weasyprint.draw import text as weasyprint_text
+from weasyprint.formatting_structure import boxes as weasyprint_boxes
+from weasyprint.layout import inline as weasyprint_inline
 from weasyprint.pdf import tags as weasyprint_tags
+from weasyprint.text import line_break as weasyprint_line_break
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
+from brochure.render.justify import gaps, inter_character, spaced
 from brochure.render.layout import Finding, check_layout, panel_edges
 
 VERSION = weasyprint.__version__
@@ -203,14 +207,16 @@ class Renderer:
         parsed = [self._stylesheet(s, fetcher) for s in stylesheets]
         colour_profiles = {k: v for _, profiles in parsed for k, v in profiles.items()}
         try:
-            document = weasyprint.HTML(
+            with _justified_between_characters():
+                document = weasyprint.HTML(
                 string=html, base_url=base_dir.resolve().as_uri() + "/",
                 url_fetcher=fetcher,
-            ).render(
-                font_config=self.font_config, color_profiles=colour_profiles,
-                stylesheets=[css for css, _ in parsed], **options,
-            )
-            with _text_reads_as_written(), _languages_tagged():
+                ).render(
+                    font_config=self.font_config, color_profiles=colour_profiles,
+                    stylesheets=[css for css, _ in parsed], **options,
+                )
+            with _justified_between_characters(), _text_reads_as_written(), \
+                    _languages_tagged():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
@@ -220,6 +226,45 @@ class Renderer:
         boxes = [page._page_box for page in document.pages]
         return RenderedPdf(data, len(document.pages), others, missing,
                            layout=check_layout(boxes, scale=zoom), folds=panel_edges(boxes))
+
+
+# Chinese and Japanese justified between characters (see justify): while a
+# document is laid out and drawn (drawing lays each text box out again), a
+# justified text box in these languages counts the gaps between its
+# characters as expandable, and its text is set with that share as letter
+# spacing.
+
+
+@contextmanager
+def _justified_between_characters() -> Iterator[None]:
+    original_count = weasyprint_inline.count_expandable_spaces
+    original_set_text = weasyprint_line_break.Layout.set_text
+
+    def count_expandable_spaces(box):
+        if isinstance(box, (weasyprint_boxes.LineBox, weasyprint_boxes.InlineBox)):
+            return sum(count_expandable_spaces(child) for child in box.children)
+        count = original_count(box)
+        if isinstance(box, weasyprint_boxes.TextBox) and inter_character(box.style):
+            count += gaps(box.text)
+        return count
+
+    def set_text(layout, text, justify=False):
+        spacing = layout.justification_spacing
+        if not (justify and spacing and inter_character(layout.style) and gaps(text)):
+            return original_set_text(layout, text, justify)
+        style, layout.style = layout.style, spaced(layout.style, spacing)
+        try:
+            return original_set_text(layout, text, justify)
+        finally:
+            layout.style = style
+
+    weasyprint_inline.count_expandable_spaces = count_expandable_spaces
+    weasyprint_line_break.Layout.set_text = set_text
+    try:
+        yield
+    finally:
+        weasyprint_inline.count_expandable_spaces = original_count
+        weasyprint_line_break.Layout.set_text = original_set_text
 
 
 # Text that reads back as written (see actual_text): WeasyPrint draws each line
