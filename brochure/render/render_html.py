@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from brochure.content import markup
 from brochure.problems import Location, Problems, relative_name
+from brochure.render import copyfit
 
 
 @lru_cache(maxsize=8)
@@ -35,6 +36,9 @@ def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     )
     env.filters["markdown"] = _markdown
     env.filters["ens"] = ens
+    env.filters["spread_fit"] = copyfit.spread_fit
+    env.filters["type_area_height"] = copyfit.type_area_height
+    env.filters["welcome_size"] = copyfit.welcome_size
     return env
 
 
