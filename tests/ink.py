@@ -51,12 +51,17 @@ def fullness(path: Path) -> list[float]:
 def _page_fullness(page: pdfium.PdfPage) -> float:
     scale = DPI / 72
     image = page.render(scale=scale).to_pil().convert("RGB")
+    # The image shows the media box; a print page's trim box lies inside it.
+    media_left, _, _, media_top = page.get_mediabox()
     trim_left, trim_bottom, trim_right, trim_top = page.get_trimbox()
     top, right, bottom, left = (mm / MM_PER_PT for mm in page_margins_mm())
-    height = page.get_height()
-    area = (round((trim_left + left) * scale), round((height - trim_top + top) * scale),
-            round((trim_right - right) * scale), round((height - trim_bottom - bottom) * scale))
-    paper = image.getpixel((round((trim_left + 6) * scale), round((height - trim_top + 6) * scale)))
+
+    def pixel(x: float, y: float) -> tuple[int, int]:
+        return round((x - media_left) * scale), round((media_top - y) * scale)
+
+    area = (*pixel(trim_left + left, trim_top - top),
+            *pixel(trim_right - right, trim_bottom + bottom))
+    paper = image.getpixel(pixel(trim_left + 6, trim_top - 6))
     rows = _inked_rows(image.crop(area), paper)
     return sum(_closed(rows, round(CLOSING_MM / MM_PER_PT * scale))) / len(rows)
 

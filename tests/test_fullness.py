@@ -24,6 +24,14 @@ def test_every_page_but_the_covers_is_three_quarters_full(sample_pdfs, language)
     assert not empty, (language, empty)
 
 
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_the_print_edition_is_as_full_within_its_trim(sample_print_pdfs, language):
+    """The print edition's pages carry bleed and a slug: measured inside the
+    trim, they are as full as the screen edition's."""
+    pages = fullness(sample_print_pdfs[language])
+    assert all(share >= LEAST for share in pages[1:-1]), (language, pages)
+
+
 def test_the_measure_sees_an_empty_foot(sample_pdfs):
     """The measure is not fooled by a page's colour: the back page, a cream page
     with its text in the middle, is far from full."""

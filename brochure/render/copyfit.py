@@ -144,7 +144,7 @@ def facts_height(facts: list[dict[str, Any]]) -> float:
 
 def text_width(text: str) -> float:
     """A text's width in ens, as measured on the sample's fonts: a Han or kana
-    character is two, a Hangul syllable 1.8, an Arabic letter three quarters,
+    character is two, a Hangul syllable 1.9, an Arabic letter three quarters,
     a Cyrillic letter 1.2, a Thai one 1.12; marks take no room."""
     width = 0.0
     for character in text:
@@ -152,7 +152,7 @@ def text_width(text: str) -> float:
             continue
         code = ord(character)
         if 0xAC00 <= code <= 0xD7AF:
-            width += 1.8      # a Hangul syllable is a little narrower than a Han character
+            width += 1.9      # a Hangul syllable is a little narrower than a Han character
         elif unicodedata.east_asian_width(character) in ("W", "F"):
             width += 2
         elif 0x0600 <= code <= 0x06FF:
