@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from brochure.content import markup
 from brochure.problems import Location, Problems, relative_name
+from brochure.render import copyfit
 from brochure.render.script_rules import (
     isolate_left_to_right,
     keep_last_words_together,
@@ -41,6 +42,9 @@ def environment(template_dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["markdown"] = _markdown
     env.filters["ens"] = ens
     env.filters["paragraphs_within"] = paragraphs_within
+    env.filters["spread_fit"] = copyfit.spread_fit
+    env.filters["type_area_height"] = copyfit.type_area_height
+    env.filters["welcome_size"] = copyfit.welcome_size
     return env
 
 
