@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from brochure import __version__, defaults
 from brochure.output.records import BuildRecords, FileDigests, digest
-from brochure.problems import Problems
+from brochure.problems import BrochureError, Problems
 from brochure.state import (
     InputState,
     input_state,
@@ -256,8 +256,14 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     from brochure.content.delegations import check_delegations
 
     problems = Problems()
-    prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
-            final, formats)
+    try:
+        prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
+                final, formats)
+    except BrochureError as stopped:
+        # The content's problems are in the collector: the delegations' are
+        # listed with them. Anything else (a file that cannot be read) stops here.
+        if any(problem not in problems.items for problem in stopped.problems):
+            raise
     check_delegations(folder, problems)
     problems.raise_if_errors(strict)
     remember_check(folder, state, problems)

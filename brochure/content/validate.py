@@ -70,20 +70,26 @@ def load_project(folder: Path, languages: list[str] | None = None,
     edition_source = load_yaml(folder / defaults.EDITION_FILE, problems)
     facts_source = load_yaml(folder / defaults.FACTS_FILE, problems)
     edition = validated(Edition, edition_source, problems)
-    facts = _facts(facts_source, problems)
-    problems.raise_if_errors()
-    assert edition is not None and edition_source is not None and facts is not None
+    # Each check runs on what could be read: a file that fails is left out of
+    # later checks, the others are still checked, so one pass lists everything.
+    facts = _facts(facts_source, problems) or {}
+    if edition is None or edition_source is None:
+        _check_texts_alone(folder, edition_source, facts, problems)
+        problems.raise_if_errors()
+    assert edition is not None and edition_source is not None
 
     wanted = _languages_to_build(edition, edition_source, languages, problems)
     typography = _typography(edition, edition_source, problems)
-    texts = _load_texts(folder, edition.master, wanted, problems)
+    # A code that is not a language has been reported: no text file to look for.
+    texts = _load_texts(folder, edition.master, [c for c in wanted if c in typography],
+                        problems)
     master_source = texts.get(edition.master)
     master = validated(Text, master_source, problems) if master_source else None
-    problems.raise_if_errors()
-    assert master is not None and master_source is not None
 
-    _check_translations(master_source, texts, edition.master, problems)
-    check_edition_refs(edition, edition_source, master, master_source, facts, problems)
+    if master_source is not None:
+        _check_translations(master_source, texts, edition.master, problems)
+    if master is not None and master_source is not None:
+        check_edition_refs(edition, edition_source, master, master_source, facts, problems)
     check_placeholders(texts, facts, problems)
     check_files(folder, edition, edition_source, texts, problems)
     template_dirs = [folder / defaults.TEMPLATES_DIR, defaults.project_templates()]
@@ -92,11 +98,38 @@ def load_project(folder: Path, languages: list[str] | None = None,
     palette = _palette(edition, problems)
     print_profile = print_profile_path(folder, edition, edition_source, problems)
     problems.raise_if_errors()
+    assert master is not None and master_source is not None
     return Project(
         folder=folder, edition=edition.model_copy(update={"languages": wanted}),
         edition_source=edition_source, facts=facts, master=master, texts=texts,
         typography=typography, template_dirs=template_dirs, stylesheets=stylesheets,
         palette=palette or {}, print_profile=print_profile)
+
+
+def _check_texts_alone(folder: Path, edition_source: Source | None, facts: dict[str, Fact],
+                       problems: Problems) -> None:
+    """The text files, checked when the edition file itself cannot be used: as far
+    as its master and languages can still be read from it."""
+    data = edition_source.data if edition_source and isinstance(edition_source.data, dict) \
+        else {}
+    master, languages = data.get("master"), data.get("languages")
+    if not isinstance(master, str):
+        return
+    codes = [c for c in languages if isinstance(c, str) and _is_language(c)] \
+        if isinstance(languages, list) else []
+    texts = _load_texts(folder, master, codes, problems)
+    if master in texts:
+        validated(Text, texts[master], problems)
+        _check_translations(texts[master], texts, master, problems)
+    check_placeholders(texts, facts, problems)
+
+
+def _is_language(code: str) -> bool:
+    try:
+        typography_for(code)
+    except UnknownLanguage:
+        return False
+    return True
 
 
 # --- models -----------------------------------------------------------------
