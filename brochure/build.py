@@ -79,11 +79,14 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     from brochure.content.localise import localise
     from brochure.content.validate import load_project
     from brochure.render.editions import kind_named
+    from brochure.render.fonts import check_edition_fonts
     from brochure.render.glyphs import check_glyphs
     from brochure.translation.checks import check_translations
     from brochure.translation.translations import project_status
 
     project = load_project(folder, languages, problems)
+    check_edition_fonts(project.edition, project.edition_source, problems)
+    problems.raise_if_errors()
     kinds = kinds or list(project.edition.editions)
     formats = formats or list(project.edition.formats) or [own_format(project)]
     _check_print_profile(project, kinds, problems)

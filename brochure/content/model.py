@@ -10,8 +10,16 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from brochure.content.typography import FontStack
 from brochure.defaults import (
     BLEED_MM,
     DEFAULT_EDITIONS,
@@ -69,6 +77,25 @@ class PrintSettings(Model):
 
 
 
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+# One family or a list, first choice first: "Noto Sans Bengali".
+Families = Annotated[list[Annotated[str, StringConstraints(min_length=1)]],
+                     BeforeValidator(_as_list), Field(min_length=1)]
+
+
+class Fonts(Model):
+    """The fonts of a script (or of one language), set in the edition file."""
+
+    body: Families
+    heading: Families | None = None   # default: the body's
+
+    def stack(self) -> FontStack:
+        return FontStack(tuple(self.body), tuple(self.heading or self.body))
+
+
 class LeafletPlan(Model):
     """The tri-fold leaflet: a short selection of the brochure."""
 
@@ -95,6 +122,12 @@ class Edition(Model):
                                         min_length=1)
     print: PrintSettings = Field(default_factory=PrintSettings)
     palette: dict[str, Colour] = Field(default_factory=dict)
+    # Fonts by ISO 15924 script code (Beng) or by language (hi), over the
+    # built-in table of typography.SCRIPT_FONTS.
+    fonts: dict[str, Fonts] = Field(default_factory=dict)
+
+    def font_stacks(self) -> dict[str, FontStack]:
+        return {key: fonts.stack() for key, fonts in self.fonts.items()}
 
 
 # --- facts.yaml -------------------------------------------------------------

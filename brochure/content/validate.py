@@ -8,6 +8,7 @@ YAML syntax, fields and types, language codes, references between files
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -292,16 +293,34 @@ def _typography(edition: Edition, source: Source, problems: Problems,
                 ) -> dict[str, Typography]:
     result = {}
     codes = list(dict.fromkeys([edition.master, *edition.languages]))
+    _check_font_keys(edition, codes, source, problems)
+    fonts = edition.font_stacks()
     for code in codes:
         where = (("master",) if code == edition.master and code not in edition.languages
                  else ("languages", edition.languages.index(code)))
         try:
-            result[code] = typography_for(code, edition.locales.get(code))
+            result[code] = typography_for(code, edition.locales.get(code), fonts)
         except UnknownLanguage as exc:
-            hint = ("Add a font stack for the script (see docs/languages.md)."
+            hint = (f"Name its fonts under 'fonts: {{{exc.script}: …}}' in {source.name} "
+                    "(see docs/languages.md)."
                     if exc.script else "Use a code such as en, ko, ja, zh-Hans, ar (BCP 47).")
             problems.error(str(exc), source.where(where), field=field_name(where), hint=hint)
     return result
+
+
+_SCRIPT_CODE = re.compile(r"^[A-Z][a-z]{3}$")   # ISO 15924: Deva, Beng, Hans
+
+
+def _check_font_keys(edition: Edition, codes: list[str], source: Source,
+                     problems: Problems) -> None:
+    """Each key under 'fonts:' is a script code or one of the brochure's languages."""
+    for key in edition.fonts:
+        if not _SCRIPT_CODE.match(key) and key not in codes:
+            problems.error(
+                f"'{key}' is neither a script code nor one of this brochure's languages",
+                source.where(("fonts", key), key=True), field="fonts",
+                hint="Use an ISO 15924 script code such as Deva or Beng, or a language "
+                     f"of 'languages' ({', '.join(codes)}).")
 
 
 def _load_texts(folder: Path, master: str, languages: list[str], problems: Problems,
