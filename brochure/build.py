@@ -138,7 +138,7 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
     zoom = ZOOM.get(page_format, 1.0)
     kind_context = {**context, "edition_kind": kind.name, "page_format": page_format,
                     "page_size": "A4" if page_format in ZOOM else page_format,
-                    "qr_code": qr_code(website, ink) if website else None}
+                    "qr_code": qr_code(website, ink, border=0) if website else None}
     template = project.edition.template
     if page_format == "leaflet" and project.edition.leaflet:
         template = project.edition.leaflet.template

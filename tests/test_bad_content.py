@@ -35,8 +35,8 @@ def test_an_unknown_field_suggests_the_right_name(content):
 
 
 def test_a_missing_field_is_named(content):
-    edit(content / "text/en.yaml", "subtitle:", "sub_title:")
-    build_fails(content, r"content/text/en\.yaml:\d+:\d+: 'subtitle' is missing")
+    edit(content / "text/en.yaml", "\n    body: |", "\n    bdy: |")
+    build_fails(content, r"content/text/en\.yaml:\d+:\d+: sections\.democracy: 'body' is missing")
 
 
 def test_a_missing_image_is_named_with_its_field(content):

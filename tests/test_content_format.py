@@ -84,11 +84,11 @@ def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(conten
     ("ja", Fact(date=dt.date(2011, 5, 25)), "2011年5月25日"),
     ("ru", Fact(date=dt.date(2011, 5, 25)), "25 мая 2011\u202fг."),
     ("ar", Fact(date=dt.date(2011, 5, 25)), "25 مايو 2011"),
-    ("en", Fact(amount=411.6e9, currency="KRW"), "411.6 billion South Korean won"),
-    ("ko", Fact(amount=411.6e9, currency="KRW"), "4116억 대한민국 원"),
-    ("ja", Fact(amount=411.6e9, currency="KRW"), "4116億韓国ウォン"),
-    ("ru", Fact(amount=411.6e9, currency="KRW"), "411,6 миллиарда южнокорейских вон"),
-    ("ar", Fact(amount=411.6e9, currency="KRW"), "411.6 مليار وون كوريا الجنوبية"),
+    ("en", Fact(amount=411.6e9, currency="KRW"), "₩411.6 billion"),
+    ("ko", Fact(amount=411.6e9, currency="KRW"), "₩4116억"),
+    ("ja", Fact(amount=411.6e9, currency="KRW"), "₩4116億"),
+    ("ru", Fact(amount=411.6e9, currency="KRW"), "411,6 миллиарда ₩"),
+    ("ar", Fact(amount=411.6e9, currency="KRW"), "411.6 مليار ₩"),
     ("ko", Fact(number=4.37, unit="area-square-kilometer"), "4.37km²"),
     ("ru", Fact(number=4.37, unit="area-square-kilometer"), "4,37 км²"),
     ("ar", Fact(number=4.37, unit="area-square-kilometer"), "4.37 كم²"),
@@ -176,14 +176,19 @@ def test_a_korean_word_longer_than_any_line_may_still_break():
 
 
 @pytest.mark.parametrize("language, amount, currency, expected", [
-    ("fr", 411.6e9, "KRW", "411,6 milliards de wons sud-coréens"),
-    ("fr", 1e12, "KRW", "1 billion de wons sud-coréens"),
-    ("fr", 2.5e9, "EUR", "2,5 milliards d’euros"),
-    ("es", 411.6e9, "KRW", "411,6 mil millones de wons surcoreanos"),
-    ("de", 1e12, "KRW", "1 Billion Südkoreanische Won"),
-    ("ru", 1e12, "KRW", "1 триллион южнокорейских вон"),
-    ("th", 411.6e9, "KRW", "4.116 แสนล้าน วอนเกาหลีใต้"),
-    ("fr", 950, "EUR", "950 euros"),
+    ("fr", 411.6e9, "KRW", "411,6 milliards ₩"),
+    ("fr", 1e12, "KRW", "1 billion ₩"),
+    ("fr", 2.5e9, "EUR", "2,5 milliards €"),
+    ("es", 411.6e9, "KRW", "411,6 mil millones KRW"),   # CLDR: no symbol in Spanish
+    ("de", 1e12, "KRW", "1 Billion ₩"),
+    ("de", 411.6e9, "KRW", "411,6 Milliarden ₩"),
+    ("ru", 1e12, "KRW", "1 триллион ₩"),
+    ("th", 411.6e9, "KRW", "₩4.116 แสนล้าน"),
+    ("zh-Hant", 411.6e9, "KRW", "￦4116億"),
+    ("zh-Hans", 1e12, "KRW", "₩1万亿"),
+    ("vi", 411.6e9, "KRW", "411,6 tỷ ₩"),
+    ("en", 2.5e9, "EUR", "€2.5 billion"),
+    ("fr", 950, "EUR", "950\u00a0€"),     # a plain number keeps its symbol on its line
 ])
 def test_large_amounts_read_as_a_native_speaker_writes_them(language, amount, currency,
                                                             expected):

@@ -43,8 +43,8 @@ def test_a_script_without_built_in_fonts_is_set_in_the_fonts_the_edition_names(m
                            check=True).stdout
     assert "Noto-Serif-Bengali" in fonts and "Noto-Sans-Bengali" in fonts
     text = "\n".join(page_texts(pdf))
-    assert "গণতন্ত্র ও সংস্কৃতির শহর" in text
-    assert "২৫ মে, ২০১১" in text          # the fact, in Bengali digits
+    assert "গণতন্ত্র ও মানবাধিকার" in text
+    assert "২৫\u00a0মে, ২০১১" in text     # the fact, in Bengali digits
 
 
 def test_a_font_that_is_not_installed_is_named_with_its_field(minimal):
@@ -71,3 +71,41 @@ def test_a_fonts_key_that_is_neither_a_script_nor_a_language_is_refused(minimal)
     assert result.exit_code == 1
     assert "'bengali' is neither a script code nor one of this brochure's languages" \
         in result.output
+
+
+def test_a_brochure_with_only_the_required_fields_builds_without_a_warning(minimal_build):
+    """Title, section titles and bodies: everything else has a default or is
+    left out, and the pages say nothing of what is missing."""
+    assert not minimal_build.problems.warnings
+    pages = page_texts(_pdf(minimal_build, "en"))
+    cover, contents, *_, back = pages
+    assert cover.split() == ["Gwangju", "Gwangju", "Metropolitan", "City"]   # title, sender
+    assert "Contents" in contents and "Welcome" not in contents
+    assert back.split()[:4] == ["Contact", "Gwangju", "Metropolitan", "City"]
+    assert "None" not in "".join(pages)
+
+
+def test_the_layout_words_a_text_leaves_out_come_in_its_own_language(minimal_build):
+    pages = page_texts(_pdf(minimal_build, "bn"))
+    assert "সূচিপত্র" in pages[1]     # Contents
+    assert "যোগাযোগ" in pages[-1]     # Contact
+
+
+def test_alternative_text_is_required_only_for_a_picture_that_is_there(minimal):
+    edit(minimal / "edition.yaml", "  - id: democracy", "  - id: democracy\n    image: pic.svg")
+    (minimal / "pic.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 5"><rect width="8" '
+        'height="5" fill="#2a9d8f"/></svg>', encoding="utf-8")
+    result = run("check", str(minimal))
+    assert result.exit_code == 1
+    assert ("content/edition.yaml:10:12: sections.democracy.image_alt: this picture has no "
+            "alternative text: give sections.democracy.image_alt in content/text/en.yaml"
+            ) in result.output
+
+
+def test_a_logo_that_is_missing_is_named_with_its_field(minimal):
+    edit(minimal / "edition.yaml", "sections:", "logo: images/emblem.svg\nsections:")
+    result = run("check", str(minimal))
+    assert result.exit_code == 1
+    assert ("content/edition.yaml:8:7: logo: the image 'images/emblem.svg' does not exist"
+            in result.output)

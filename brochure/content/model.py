@@ -116,6 +116,7 @@ class Edition(Model):
     published: dt.date | None = None
     metadata: Metadata
     cover_image: str | None = None
+    logo: str | None = None    # the organisation's emblem (SVG or PNG), on the cover
     sections: list[SectionPlan] = Field(min_length=1)
     highlights: list[Id] = Field(default_factory=list)
     editions: list[EditionKindName] = Field(default_factory=lambda: list(DEFAULT_EDITIONS),
@@ -180,11 +181,18 @@ class Fact(Model):
 # --- text/<language>.yaml ---------------------------------------------------
 
 class Labels(Model):
-    contents: str
-    key_figures: str
-    highlights: str
-    contact: str
-    page: str
+    """The small words of the layout; each one left out is taken from the
+    package's words for the language (content/labels.yaml), else the master's."""
+
+    contents: str | None = None
+    key_figures: str | None = None
+    highlights: str | None = None
+    contact: str | None = None
+    page: str | None = None
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
 
 
 class Intro(Model):
@@ -194,26 +202,29 @@ class Intro(Model):
 
 class SectionText(Model):
     title: str
-    lead: str
+    lead: str | None = None
     body: str
-    image_alt: str
+    image_alt: str | None = None      # required when the section has an image
 
 
 class Back(Model):
-    title: str
-    organisation: str
-    department: str
-    text: str
-    website_label: str
+    title: str | None = None          # default: labels.contact
+    organisation: str | None = None   # default: metadata.author
+    department: str | None = None
+    address: str | None = None        # the postal address, as lines
+    text: str | None = None
+    website_label: str | None = None  # default: labels.website
 
 
+# Only the title and each section's title and body are required: whatever else
+# is left out, the design does without (docs/content.md).
 class Text(Model):
     title: str
-    subtitle: str
-    cover_note: str
-    cover_image_alt: str
-    labels: Labels
-    intro: Intro
+    subtitle: str | None = None
+    cover_note: str | None = None
+    cover_image_alt: str | None = None   # required when there is a cover image
+    labels: Labels = Field(default_factory=Labels)
+    intro: Intro | None = None
     sections: dict[Id, SectionText]
-    facts: dict[Id, str]
-    back: Back
+    facts: dict[Id, str] = Field(default_factory=dict)
+    back: Back = Field(default_factory=Back)

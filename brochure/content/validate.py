@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from brochure import defaults
-from brochure.content.model import Colour, Edition, Fact, Text
+from brochure.content.model import Colour, Edition, Fact, Labels, Text
 from brochure.content.references import (
     check_edition_refs,
     check_files,
@@ -69,7 +69,9 @@ def load_project(folder: Path, languages: list[str] | None = None,
             hint="Give the folder of a brochure, for example content/gwangju.")
         problems.raise_if_errors()
     edition_source = load_yaml(folder / defaults.EDITION_FILE, problems)
-    facts_source = load_yaml(folder / defaults.FACTS_FILE, problems)
+    # A brochure without figures has no facts file.
+    facts_path = folder / defaults.FACTS_FILE
+    facts_source = load_yaml(facts_path, problems) if facts_path.exists() else None
     edition = validated(Edition, edition_source, problems)
     # Each check runs on what could be read: a file that fails is left out of
     # later checks, the others are still checked, so one pass lists everything.
@@ -343,9 +345,15 @@ def _load_texts(folder: Path, master: str, languages: list[str], problems: Probl
 def _check_translations(master: Source, texts: dict[str, Source], master_language: str,
                         problems: Problems) -> None:
     """A translation has the master's shape: no unknown fields, text where text is."""
+    shape = master.data
+    if isinstance(shape, dict):
+        # Every label may be given, in any language, whether the master gives it or not.
+        labels = shape.get("labels")
+        given: dict[str, Any] = labels if isinstance(labels, dict) else {}
+        shape = {**shape, "labels": {**dict.fromkeys(Labels.model_fields, ""), **given}}
     for language, source in texts.items():
         if language != master_language:
-            _compare_shape(master.data, source.data, (), source, problems)
+            _compare_shape(shape, source.data, (), source, problems)
 
 
 def _compare_shape(master: Any, translated: Any, path: KeyPath, source: Source,
