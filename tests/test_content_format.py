@@ -44,37 +44,37 @@ def test_markdown_in_body_text_becomes_emphasis_lists_and_links(content):
 
 
 def test_a_missing_translation_falls_back_to_the_master_with_a_warning(content):
-    edit(content / "text/ko.yaml", "\n  key_figures:", "\n  key_figures_old:")
+    edit(content / "text/ko.yaml", "\n  department:", "\n  department_old:")
     problems = Problems()
     with pytest.raises(BrochureError):  # the renamed field is unknown: an error
         prepare(content, ["ko"], content.parent / "out", False, problems)
-    edit(content / "text/ko.yaml", "\n  key_figures_old:", "\n  # key_figures:")
+    edit(content / "text/ko.yaml", "\n  department_old:", "\n  # department:")
     problems = check(content, ["ko"])
     [warning] = problems.warnings
     assert warning.location.file == "content/text/ko.yaml"
-    assert warning.field == "labels.key_figures"
+    assert warning.field == "back.department"
     assert "no translation, the en text is used" in str(warning)
-    assert "Key figures" in html_of(content, "ko")
+    assert "Department of Policy Planning" in html_of(content, "ko")
 
 
 def test_strict_mode_makes_a_missing_translation_an_error(content):
-    edit(content / "text/ko.yaml", "\n  key_figures:", "\n  # key_figures:")
+    edit(content / "text/ko.yaml", "\n  department:", "\n  # department:")
     with pytest.raises(BrochureError) as raised:
         check(content, ["ko"], strict=True)
-    assert "labels.key_figures" in str(raised.value)
+    assert "back.department" in str(raised.value)
 
 
 def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(content):
     (content / "templates").mkdir()
     original = (project_templates() / "brochure.html").read_text(encoding="utf-8")
     (content / "templates/brochure.html").write_text(
-        original.replace('<section class="cover"', '<section class="cover own-template"'),
+        original.replace('<div class="title-block">', '<div class="title-block own-template">'),
         encoding="utf-8")
     (content / "extra.css").write_text(".cover h1 { color: red; }", encoding="utf-8")
     edit(content / "edition.yaml", "stylesheets: [photo.css]",
          "stylesheets: [photo.css, extra.css]")
     [edition] = prepare(content, ["en"], content.parent / "out", False, Problems(), ["screen"])
-    assert 'class="cover own-template"' in edition.html
+    assert 'class="title-block own-template"' in edition.html
     assert edition.stylesheets[-1] == (content / "extra.css").resolve()
     assert any(isinstance(p, Path) and p.name == "brochure.css" for p in edition.stylesheets)
 
@@ -116,7 +116,7 @@ def test_a_korean_word_split_by_emphasis_is_joined_across_the_tag():
 
 
 def test_an_edition_with_missing_translations_is_marked_draft_on_every_page(content):
-    edit(content / "text/es.yaml", "\n  key_figures:", "\n  # key_figures:")
+    edit(content / "text/es.yaml", "\n  department:", "\n  # department:")
     report = build(content, ["es"], content.parent / "out", jobs=1, kinds=["screen"])
     pages = page_texts(report.built[0].path)
     assert all("DRAFT · 1 to translate" in page for page in pages)
