@@ -50,7 +50,7 @@ def test_the_emblem_stands_at_the_foot_of_the_cover_on_the_titles_edge(sample_pd
         image, height = _pixels(pdf, 0)
         sender = text_box(pdf, 0, name)
         title = text_box(pdf, 0, page_texts(pdf)[0].split("\n")[0])
-        # The band of the sender line, 18 mm high (51 pt), below the title block.
+        # The band of the sender line, the emblem 14 mm high (40 pt), below the title block.
         middle = (sender[1] + sender[3]) / 2
         inked = _ink_columns(image, middle + 20, middle - 20, height, NAVY)
         if language == "en":
@@ -59,7 +59,7 @@ def test_the_emblem_stands_at_the_foot_of_the_cover_on_the_titles_edge(sample_pd
         else:   # right to left: the emblem on the right, on the title's right edge
             emblem = [x for x in inked if x > sender[2] + 2]
             assert abs(emblem[-1] - title[2]) < 3, (emblem[-1], title[2])
-        assert 45 < emblem[-1] - emblem[0] < 56, language    # 18 mm wide
+        assert 36 < emblem[-1] - emblem[0] < 44, language    # 14 mm wide
         assert middle < 0.2 * height                          # at the foot of the page
 
 
