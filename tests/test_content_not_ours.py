@@ -14,6 +14,7 @@ from conftest import edit, run
 from pdfs import page_texts
 
 from brochure.build import BuildReport, build
+from brochure.pdf import verapdf
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -109,3 +110,12 @@ def test_a_logo_that_is_missing_is_named_with_its_field(minimal):
     assert result.exit_code == 1
     assert ("content/edition.yaml:8:7: logo: the image 'images/emblem.svg' does not exist"
             in result.output)
+
+
+def test_the_minimal_brochures_screen_editions_pass_pdf_ua_1(minimal_build):
+    """What is left out leaves nothing untagged: veraPDF, not our own check."""
+    assert verapdf.available(), "veraPDF cannot run here: " + verapdf.SETUP_HINT
+    paths = [_pdf(minimal_build, language) for language in ("en", "bn")]
+    for path, verdict in verapdf.validate(paths, "ua1").items():
+        assert verdict.passed and not verdict.failed_rules and not verdict.error, \
+            (path.name, [str(rule) for rule in verdict.failed_rules], verdict.error)
