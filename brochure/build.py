@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from brochure import __version__, defaults
 from brochure.output.records import BuildRecords, FileDigests, digest
-from brochure.problems import Problems
+from brochure.problems import BrochureError, Problems
 from brochure.state import (
     InputState,
     input_state,
@@ -79,11 +79,14 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     from brochure.content.localise import localise
     from brochure.content.validate import load_project
     from brochure.render.editions import kind_named
+    from brochure.render.fonts import check_edition_fonts
     from brochure.render.glyphs import check_glyphs
     from brochure.translation.checks import check_translations
     from brochure.translation.translations import project_status
 
     project = load_project(folder, languages, problems)
+    check_edition_fonts(project.edition, project.edition_source, problems)
+    problems.raise_if_errors()
     kinds = kinds or list(project.edition.editions)
     formats = formats or list(project.edition.formats) or [own_format(project)]
     _check_print_profile(project, kinds, problems)
@@ -134,7 +137,7 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
     ink = ink_colour(project.palette, kind.cmyk)
     kind_context = {**context, "edition_kind": kind.name, "page_format": page_format,
                     "page_size": page_format,
-                    "qr_code": qr_code(website, ink) if website else None}
+                    "qr_code": qr_code(website, ink, border=0) if website else None}
     template = project.edition.template
     if page_format == "leaflet" and project.edition.leaflet:
         template = project.edition.leaflet.template
@@ -259,8 +262,14 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     from brochure.content.delegations import check_delegations
 
     problems = Problems()
-    prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
-            final, formats)
+    try:
+        prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
+                final, formats)
+    except BrochureError as stopped:
+        # The content's problems are in the collector: the delegations' are
+        # listed with them. Anything else (a file that cannot be read) stops here.
+        if any(problem not in problems.items for problem in stopped.problems):
+            raise
     check_delegations(folder, problems)
     problems.raise_if_errors(strict)
     remember_check(folder, state, problems)

@@ -3,6 +3,8 @@ exit status, no traceback, and no PDF."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import build_fails, edit, line_of, run
 
@@ -33,8 +35,8 @@ def test_an_unknown_field_suggests_the_right_name(content):
 
 
 def test_a_missing_field_is_named(content):
-    edit(content / "text/en.yaml", "subtitle:", "sub_title:")
-    build_fails(content, r"content/text/en\.yaml:\d+:\d+: 'subtitle' is missing")
+    edit(content / "text/en.yaml", "\n    body: |", "\n    bdy: |")
+    build_fails(content, r"content/text/en\.yaml:\d+:\d+: sections\.democracy: 'body' is missing")
 
 
 def test_a_missing_image_is_named_with_its_field(content):
@@ -133,3 +135,36 @@ def test_the_renderer_reports_a_missing_glyph_it_draws(tmp_path):
     # U+1FAE8 SHAKING FACE: no installed font has it.
     pdf = Renderer().render("<p>\U0001FAE8</p>", tmp_path, [], [tmp_path])
     assert pdf.missing_glyphs
+
+
+def test_check_lists_the_problems_of_every_file_and_stage_in_one_pass(content):
+    """A file that cannot be read is left out of later checks; every other file
+    is still checked, delegations included, so one run lists everything."""
+    edit(content / "text/ja.yaml", "title:", 'title: "not closed\n  x: [')
+    edit(content / "edition.yaml", "images/economy.svg", "images/missing.svg")
+    edit(content / "text/en.yaml", "{unesco-register}", "{unesco-registr}")
+    edit(content / "edition.yaml", "languages: [en,", "languages: [en, xx,")
+    delegation = sorted((content / "delegations").glob("*.yaml"))[0]
+    delegation.write_text(delegation.read_text(encoding="utf-8") + "\nbogus: [\n",
+                          encoding="utf-8")
+    result = run("check", str(content))
+    assert result.exit_code == 1
+    for expected in (r"content/text/ja\.yaml:\d+:\d+: this is not valid YAML",
+                     r"content/edition\.yaml:\d+:\d+: sections\[2\]\.image: the image "
+                     r"'images/missing\.svg' does not exist",
+                     r"content/text/en\.yaml:\d+:\d+: .*\{unesco-registr\} does not name a fact",
+                     r"content/edition\.yaml:\d+:\d+: languages\[2\]: 'xx' is not a language",
+                     rf"content/delegations/{delegation.name}:\d+:\d+: this is not valid YAML"):
+        assert re.search(expected, result.output), (expected, result.output)
+    assert "5 error(s)" in result.output
+
+
+def test_text_files_are_checked_even_when_the_edition_file_is_wrong(content):
+    edit(content / "edition.yaml", "template: brochure.html", "templat: brochure.html")
+    edit(content / "text/en.yaml", "{unesco-register}", "{unesco-registr}")
+    edit(content / "text/de.yaml", "title:", "titel:")
+    result = run("check", str(content))
+    assert result.exit_code == 1
+    assert "'templat' is not a field that belongs here" in result.output
+    assert "{unesco-registr} does not name a fact" in result.output
+    assert "'titel' is not in the master text" in result.output

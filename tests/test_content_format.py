@@ -44,37 +44,37 @@ def test_markdown_in_body_text_becomes_emphasis_lists_and_links(content):
 
 
 def test_a_missing_translation_falls_back_to_the_master_with_a_warning(content):
-    edit(content / "text/ko.yaml", "\n  key_figures:", "\n  key_figures_old:")
+    edit(content / "text/ko.yaml", "\n  department:", "\n  department_old:")
     problems = Problems()
     with pytest.raises(BrochureError):  # the renamed field is unknown: an error
         prepare(content, ["ko"], content.parent / "out", False, problems)
-    edit(content / "text/ko.yaml", "\n  key_figures_old:", "\n  # key_figures:")
+    edit(content / "text/ko.yaml", "\n  department_old:", "\n  # department:")
     problems = check(content, ["ko"])
     [warning] = problems.warnings
     assert warning.location.file == "content/text/ko.yaml"
-    assert warning.field == "labels.key_figures"
+    assert warning.field == "back.department"
     assert "no translation, the en text is used" in str(warning)
-    assert "Key figures" in html_of(content, "ko")
+    assert "Department of Policy Planning" in html_of(content, "ko")
 
 
 def test_strict_mode_makes_a_missing_translation_an_error(content):
-    edit(content / "text/ko.yaml", "\n  key_figures:", "\n  # key_figures:")
+    edit(content / "text/ko.yaml", "\n  department:", "\n  # department:")
     with pytest.raises(BrochureError) as raised:
         check(content, ["ko"], strict=True)
-    assert "labels.key_figures" in str(raised.value)
+    assert "back.department" in str(raised.value)
 
 
 def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(content):
     (content / "templates").mkdir()
     original = (project_templates() / "brochure.html").read_text(encoding="utf-8")
     (content / "templates/brochure.html").write_text(
-        original.replace('<section class="cover"', '<section class="cover own-template"'),
+        original.replace('<div class="title-block">', '<div class="title-block own-template">'),
         encoding="utf-8")
     (content / "extra.css").write_text(".cover h1 { color: red; }", encoding="utf-8")
     edit(content / "edition.yaml", "stylesheets: [photo.css]",
          "stylesheets: [photo.css, extra.css]")
     [edition] = prepare(content, ["en"], content.parent / "out", False, Problems(), ["screen"])
-    assert 'class="cover own-template"' in edition.html
+    assert 'class="title-block own-template"' in edition.html
     assert edition.stylesheets[-1] == (content / "extra.css").resolve()
     assert any(isinstance(p, Path) and p.name == "brochure.css" for p in edition.stylesheets)
 
@@ -84,11 +84,11 @@ def test_an_edition_folder_can_override_one_template_and_add_a_stylesheet(conten
     ("ja", Fact(date=dt.date(2011, 5, 25)), "2011年5月25日"),
     ("ru", Fact(date=dt.date(2011, 5, 25)), "25 мая 2011\u202fг."),
     ("ar", Fact(date=dt.date(2011, 5, 25)), "25 مايو 2011"),
-    ("en", Fact(amount=411.6e9, currency="KRW"), "411.6 billion South Korean won"),
-    ("ko", Fact(amount=411.6e9, currency="KRW"), "4116억 대한민국 원"),
-    ("ja", Fact(amount=411.6e9, currency="KRW"), "4116億韓国ウォン"),
-    ("ru", Fact(amount=411.6e9, currency="KRW"), "411,6 миллиарда южнокорейских вон"),
-    ("ar", Fact(amount=411.6e9, currency="KRW"), "411.6 مليار وون كوريا الجنوبية"),
+    ("en", Fact(amount=411.6e9, currency="KRW"), "₩411.6 billion"),
+    ("ko", Fact(amount=411.6e9, currency="KRW"), "₩4116억"),
+    ("ja", Fact(amount=411.6e9, currency="KRW"), "₩4116億"),
+    ("ru", Fact(amount=411.6e9, currency="KRW"), "411,6 миллиарда ₩"),
+    ("ar", Fact(amount=411.6e9, currency="KRW"), "411.6 مليار ₩"),
     ("ko", Fact(number=4.37, unit="area-square-kilometer"), "4.37km²"),
     ("ru", Fact(number=4.37, unit="area-square-kilometer"), "4,37 км²"),
     ("ar", Fact(number=4.37, unit="area-square-kilometer"), "4.37 كم²"),
@@ -116,7 +116,7 @@ def test_a_korean_word_split_by_emphasis_is_joined_across_the_tag():
 
 
 def test_an_edition_with_missing_translations_is_marked_draft_on_every_page(content):
-    edit(content / "text/es.yaml", "\n  key_figures:", "\n  # key_figures:")
+    edit(content / "text/es.yaml", "\n  department:", "\n  # department:")
     report = build(content, ["es"], content.parent / "out", jobs=1, kinds=["screen"])
     pages = page_texts(report.built[0].path)
     assert all("DRAFT · 1 to translate" in page for page in pages)
@@ -176,14 +176,19 @@ def test_a_korean_word_longer_than_any_line_may_still_break():
 
 
 @pytest.mark.parametrize("language, amount, currency, expected", [
-    ("fr", 411.6e9, "KRW", "411,6 milliards de wons sud-coréens"),
-    ("fr", 1e12, "KRW", "1 billion de wons sud-coréens"),
-    ("fr", 2.5e9, "EUR", "2,5 milliards d’euros"),
-    ("es", 411.6e9, "KRW", "411,6 mil millones de wons surcoreanos"),
-    ("de", 1e12, "KRW", "1 Billion Südkoreanische Won"),
-    ("ru", 1e12, "KRW", "1 триллион южнокорейских вон"),
-    ("th", 411.6e9, "KRW", "4.116 แสนล้าน วอนเกาหลีใต้"),
-    ("fr", 950, "EUR", "950 euros"),
+    ("fr", 411.6e9, "KRW", "411,6 milliards ₩"),
+    ("fr", 1e12, "KRW", "1 billion ₩"),
+    ("fr", 2.5e9, "EUR", "2,5 milliards €"),
+    ("es", 411.6e9, "KRW", "411,6 mil millones KRW"),   # CLDR: no symbol in Spanish
+    ("de", 1e12, "KRW", "1 Billion ₩"),
+    ("de", 411.6e9, "KRW", "411,6 Milliarden ₩"),
+    ("ru", 1e12, "KRW", "1 триллион ₩"),
+    ("th", 411.6e9, "KRW", "₩4.116 แสนล้าน"),
+    ("zh-Hant", 411.6e9, "KRW", "￦4116億"),
+    ("zh-Hans", 1e12, "KRW", "₩1万亿"),
+    ("vi", 411.6e9, "KRW", "411,6 tỷ ₩"),
+    ("en", 2.5e9, "EUR", "€2.5 billion"),
+    ("fr", 950, "EUR", "950\u00a0€"),     # a plain number keeps its symbol on its line
 ])
 def test_large_amounts_read_as_a_native_speaker_writes_them(language, amount, currency,
                                                             expected):

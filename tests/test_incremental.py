@@ -107,7 +107,8 @@ def test_nothing_is_loaded_when_nothing_changed(built_once, settled, monkeypatch
     """The same outcome, warnings included, without loading the brochure; a
     strict build still fails on those warnings."""
     content, out = built_once
-    edit(content / "text/es.yaml", "  page: Página\n", "")  # missing: a warning, a draft
+    # Missing: a warning, a draft.
+    edit(content / "text/es.yaml", "  department: Departamento de Planificación de Políticas\n", "")
     report = build(content, LANGUAGES, out, jobs=1, kinds=["screen"])
     warnings = [str(p) for p in report.problems.warnings]
     assert warnings and [b.language for b in report.built if not b.up_to_date] == ["es"]
@@ -128,7 +129,7 @@ def test_nothing_is_loaded_when_nothing_changed(built_once, settled, monkeypatch
 
 
 def test_check_gives_the_same_problems_until_something_changes(content, settled):
-    edit(content / "text/es.yaml", "  page: Página\n", "")
+    edit(content / "text/es.yaml", "  department: Departamento de Planificación de Políticas\n", "")
     first = [str(p) for p in check(content, LANGUAGES)]
     assert first and [str(p) for p in check(content, LANGUAGES)] == first
     with pytest.raises(BrochureError):

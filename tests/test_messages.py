@@ -47,7 +47,7 @@ def test_the_import_hint_after_an_export_works_as_typed(content):
 
 
 def test_the_summary_says_which_editions_carry_the_draft_mark(content):
-    edit(content / "text/ko.yaml", "  page: 페이지\n", "")
+    edit(content / "text/ko.yaml", "  department: 정책기획관실\n", "")
     out = content.parent / "out"
     result = run("build", str(content), "--lang", "ko", "--lang", "en", "--edition", "screen",
                  "--out", str(out))

@@ -94,11 +94,19 @@ def test_metadata_has_title_author_subject_and_keywords(sample_pdfs):
 
 def test_facts_are_formatted_the_way_each_reader_expects(sample_pdfs):
     expected = {
-        "en": ["May 25, 2011", "411.6 billion South Korean won", "4.37 km²"],
-        "ko": ["2011년 5월 25일", "4116억", "4.37km²"],
-        "ja": ["2011年5月25日", "4116億"],
-        "ru": ["25 мая 2011 г.", "411,6 миллиарда", "4,37 км²"],
-        "es": ["25 de mayo de 2011", "411,6 mil millones"],
+        "en": ["May 25, 2011", "₩411.6 billion", "4.37 km²"],
+        "ko": ["2011년 5월 25일", "₩4116억", "4.37km²"],
+        "ja": ["2011年5月25日", "₩4116億"],
+        "ru": ["25 мая 2011 г.", "411,6 миллиарда ₩", "4,37 км²"],
+        "es": ["25 de mayo de 2011", "411,6 mil millones KRW"],
+        # Money with the currency's symbol where each locale writes it (CLDR).
+        "de": ["411,6 Milliarden ₩", "1 Billion ₩"],
+        "fr": ["411,6 milliards ₩"],
+        "vi": ["411,6 tỷ ₩"],
+        "zh-Hans": ["₩4116亿"],
+        "zh-Hant": ["￦4116億"],
+        "th": ["₩4.116 แสนล้าน"],
+        "ar": ["٤١١٫٦ مليار ₩"],
     }
     for language, values in expected.items():
         text = re.sub(r"\s+", " ", " ".join(page_texts(sample_pdfs[language])))

@@ -68,9 +68,9 @@ def test_status_names_stale_and_missing_texts_and_strict_fails_on_them(content):
     rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
             if re.match(r"\S+ +\d+/\d+ ", line)}
     # translated, missing, copied, stale, unchecked, unknown
-    assert rows["vi"] == ["45/45", "0", "0", "1", "0", "0"]
-    assert rows["ko"] == ["44/45", "1", "0", "0", "0", "0"]
-    assert rows["ja"] == ["45/45", "0", "0", "0", "0", "0"]
+    assert rows["vi"] == ["46/46", "0", "0", "1", "0", "0"]
+    assert rows["ko"] == ["45/46", "1", "0", "0", "0", "0"]
+    assert rows["ja"] == ["46/46", "0", "0", "0", "0", "0"]
     assert "vi stale: sections.energy.image_alt" in result.output
     assert "ko missing: labels.page" in result.output
 

@@ -299,6 +299,10 @@ def check_delegations(folder: Path, problems: Problems) -> list[Delegation]:
     brochure, against the brochure's languages."""
     if not (folder / DELEGATIONS_DIR).is_dir():
         return []
-    edition = load_yaml(folder / defaults.EDITION_FILE, problems)
-    languages = list(edition.data.get("languages", [])) if edition else []
+    # The edition file's own problems are reported by the brochure's check.
+    edition = load_yaml(folder / defaults.EDITION_FILE, Problems())
+    data = edition.data if edition and isinstance(edition.data, dict) else {}
+    listed = data.get("languages")
+    languages = [code for code in listed if isinstance(code, str)] \
+        if isinstance(listed, list) else []
     return load_delegations(folder, languages, problems)[0]

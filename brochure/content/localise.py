@@ -11,21 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
-from babel.numbers import (
-    format_decimal,
-    format_percent,
-    get_currency_name,
-    get_currency_unit_pattern,
-)
+from babel.numbers import format_decimal, format_percent, get_currency_symbol
 from babel.units import format_unit
 from markupsafe import Markup
 
-from brochure.content.model import PLACEHOLDER, Fact
+from brochure.content.labels import with_labels, with_master_labels
+from brochure.content.model import PLACEHOLDER, Fact, Text
 from brochure.content.sources import KeyPath, Source, field_name
 from brochure.content.typography import Typography, keep_numbers_with_units
 from brochure.content.validate import Project
@@ -35,13 +32,18 @@ from brochure.problems import Problems
 def localise(project: Project, language: str, problems: Problems) -> dict[str, Any]:
     """The template context for one language."""
     typography = project.typography[language]
-    master_source = project.texts[project.edition.master]
+    master_language = project.edition.master
+    master_source = project.texts[master_language]
     source = project.texts[language]
-    if language == project.edition.master:
-        text = master_source.data
+    # The master's problems (a label in no language) are reported with its own build.
+    master = with_master_labels(master_source.data, master_source, master_language,
+                                problems if language == master_language else Problems())
+    if language == master_language:
+        text = master
     else:
-        text = _merge(master_source.data, source.data, (), source, problems,
-                      master_name=project.edition.master)
+        text = _merge(master, with_labels(source.data, language), (), source, problems,
+                      master_name=master_language)
+    text = _with_defaults(text, project)
     # Right to left, a no-break space between a number and its word is read back
     # out of order (it is a bidi separator): there the plain space stays.
     together = keep_numbers_with_units if typography.direction == "ltr" else str
@@ -75,15 +77,44 @@ def localise(project: Project, language: str, problems: Problems) -> dict[str, A
         "sections": sections,
         "highlights": highlights,
         "cover_image": edition.cover_image,
+        "logo": edition.logo,
+        # The postal address line by line, each in its own direction: a Latin
+        # address stays in order in a right-to-left brochure.
+        "address": [{"text": line, "dir": _direction(line, typography.direction)}
+                    for line in (text["back"]["address"] or "").strip().splitlines()],
         "contact": edition.metadata.model_dump(),
         "meta": {
-            "title": f"{text['title']}: {text['subtitle']}",
-            "author": f"{text['back']['organisation']}, {text['back']['department']}",
-            "subject": text["cover_note"],
+            "title": ": ".join(filter(None, (text["title"], text["subtitle"]))),
+            "author": ", ".join(filter(None, (text["back"]["organisation"],
+                                              text["back"]["department"]))),
+            "subject": text["cover_note"] or text["subtitle"] or text["title"],
             "keywords": ", ".join([text["title"], *(s["title"] for s in sections)]),
             "date": _publication_date(project),
         },
     }
+
+
+def _with_defaults(text: dict[str, Any], project: Project) -> dict[str, Any]:
+    """Every field of the content format, those left out as None, and the
+    contact page's defaults: its title the word for contact, its organisation
+    the edition's author."""
+    text = Text.model_validate(text).model_dump()
+    back, labels = text["back"], text["labels"]
+    back["title"] = back["title"] or labels["contact"]
+    back["organisation"] = back["organisation"] or project.edition.metadata.author
+    back["website_label"] = back["website_label"] or labels["website"]
+    return text
+
+
+def _direction(line: str, default: str) -> str:
+    """The direction of a line's first strong character (Unicode's rule)."""
+    for character in line:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
 
 
 def _merge(master: Any, translated: Any, path: KeyPath, source: Source, problems: Problems,
@@ -95,6 +126,8 @@ def _merge(master: Any, translated: Any, path: KeyPath, source: Source, problems
                             master_name) for key, value in master.items()}
     if isinstance(translated, str) and translated.strip():
         return translated
+    if master is None:
+        return None   # left out of the master too: the design does without it
     problems.warning(
         f"no translation, the {master_name} text is used", source.where(path),
         field=field_name(path), hint="Translate it, or build with this fallback.")
@@ -111,6 +144,8 @@ def _smarten(text: Any, typography: Typography) -> Any:
 def _fill(text: Any, values: dict[str, str]) -> Any:
     if isinstance(text, dict):
         return {key: _fill(value, values) for key, value in text.items()}
+    if not isinstance(text, str):
+        return text
     return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
 
@@ -150,26 +185,28 @@ def format_fact(fact: Fact, locale: Locale) -> str:
 
 
 def format_amount(amount: float, currency: str, locale: Locale) -> str:
-    """A large amount in words the way the locale counts: '411.6 billion South
-    Korean won', '4116억 대한민국 원', '411,6 миллиарда южнокорейских вон'."""
+    """An amount of money as readers of ``locale`` write it: the number in words
+    the way the locale counts ('411.6 billion', '4116억', '411,6 миллиарда'),
+    with the currency's symbol from CLDR ('₩'; 'KRW' in Spanish, '￦' in
+    Traditional Chinese) where the locale's currency pattern puts it:
+    '₩411.6 billion', '₩4116억', '411,6 Milliarden ₩'. The symbol, not the
+    currency's full name: '4116억 대한민국 원' and 'Südkoreanische Won' are
+    what no one writes (docs/content.md)."""
     value = Decimal(int(amount)) if float(amount).is_integer() else Decimal(repr(amount))
-    name = get_currency_name(currency, count=value, locale=locale)
+    symbol = get_currency_symbol(currency, locale=locale)
+    # The positive pattern ('¤#,##0.00', '#,##0.00 ¤'), without its marks of
+    # direction: the page sets the direction.
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0].strip("\u200e\u200f")
+    before, after = _NUMBER_PATTERN.split(pattern, maxsplit=1)
     number = compact_number(value, locale)
-    if not number[-1:].isdigit() and locale.language in _NOUN_OF:
-        # '411,6 milliards' is a noun: 'de wons', as CLDR's patterns cannot say.
-        connector = _NOUN_OF[locale.language]
-        if locale.language == "fr" and name[:1].lower() in "aeiouhéè":
-            connector = connector[:-1] + "’"
-            return get_currency_unit_pattern(currency, count=value, locale=locale)\
-                .format(number, connector + name).replace("’ ", "’")
-        name = f"{connector} {name}"
-    return get_currency_unit_pattern(currency, count=value, locale=locale)\
-        .format(number, name)
+    if not number[-1:].isdigit():
+        # After a word ('миллиарда'), the line may break before the symbol: a
+        # narrow column holds '411,6 миллиарда', not '411,6 миллиарда ₩'.
+        after = after.replace("\u00a0", " ")
+    return before.replace("¤", symbol) + number + after.replace("¤", symbol)
 
 
-# Languages where a number word ('milliards', 'millones') takes a preposition
-# before what it counts; French elides it before a vowel (d’euros).
-_NOUN_OF = {"fr": "de", "es": "de", "pt": "de", "ca": "de", "it": "di"}
+_NUMBER_PATTERN = re.compile(r"[#0,.]+")
 
 
 def compact_number(value: Decimal, locale: Locale) -> str:

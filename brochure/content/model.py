@@ -10,8 +10,16 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from brochure.content.typography import FontStack
 from brochure.defaults import (
     BLEED_MM,
     DEFAULT_EDITIONS,
@@ -69,6 +77,25 @@ class PrintSettings(Model):
 
 
 
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+# One family or a list, first choice first: "Noto Sans Bengali".
+Families = Annotated[list[Annotated[str, StringConstraints(min_length=1)]],
+                     BeforeValidator(_as_list), Field(min_length=1)]
+
+
+class Fonts(Model):
+    """The fonts of a script (or of one language), set in the edition file."""
+
+    body: Families
+    heading: Families | None = None   # default: the body's
+
+    def stack(self) -> FontStack:
+        return FontStack(tuple(self.body), tuple(self.heading or self.body))
+
+
 class LeafletPlan(Model):
     """The tri-fold leaflet: a short selection of the brochure."""
 
@@ -90,12 +117,19 @@ class Edition(Model):
     published: dt.date | None = None
     metadata: Metadata
     cover_image: str | None = None
+    logo: str | None = None    # the organisation's emblem (SVG or PNG), on the cover
     sections: list[SectionPlan] = Field(min_length=1)
     highlights: list[Id] = Field(default_factory=list)
     editions: list[EditionKindName] = Field(default_factory=lambda: list(DEFAULT_EDITIONS),
                                         min_length=1)
     print: PrintSettings = Field(default_factory=PrintSettings)
     palette: dict[str, Colour] = Field(default_factory=dict)
+    # Fonts by ISO 15924 script code (Beng) or by language (hi), over the
+    # built-in table of typography.SCRIPT_FONTS.
+    fonts: dict[str, Fonts] = Field(default_factory=dict)
+
+    def font_stacks(self) -> dict[str, FontStack]:
+        return {key: fonts.stack() for key, fonts in self.fonts.items()}
 
 
 # --- facts.yaml -------------------------------------------------------------
@@ -148,11 +182,18 @@ class Fact(Model):
 # --- text/<language>.yaml ---------------------------------------------------
 
 class Labels(Model):
-    contents: str
-    key_figures: str
-    highlights: str
-    contact: str
-    page: str
+    """The small words of the layout; each one left out is taken from the
+    package's words for the language (content/labels.yaml), else the master's."""
+
+    contents: str | None = None
+    key_figures: str | None = None
+    highlights: str | None = None
+    contact: str | None = None
+    page: str | None = None
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
 
 
 class Intro(Model):
@@ -162,29 +203,32 @@ class Intro(Model):
 
 class SectionText(Model):
     title: str
-    lead: str
+    lead: str | None = None
     body: str
-    image_alt: str
+    image_alt: str | None = None      # required when the section has an image
     # The leaflet's text for the theme; without it, the leaflet prints the
     # body's first paragraphs, as many as its panel holds.
     summary: str | None = None
 
 
 class Back(Model):
-    title: str
-    organisation: str
-    department: str
-    text: str
-    website_label: str
+    title: str | None = None          # default: labels.contact
+    organisation: str | None = None   # default: metadata.author
+    department: str | None = None
+    address: str | None = None        # the postal address, as lines
+    text: str | None = None
+    website_label: str | None = None  # default: labels.website
 
 
+# Only the title and each section's title and body are required: whatever else
+# is left out, the design does without (docs/content.md).
 class Text(Model):
     title: str
-    subtitle: str
-    cover_note: str
-    cover_image_alt: str
-    labels: Labels
-    intro: Intro
+    subtitle: str | None = None
+    cover_note: str | None = None
+    cover_image_alt: str | None = None   # required when there is a cover image
+    labels: Labels = Field(default_factory=Labels)
+    intro: Intro | None = None
     sections: dict[Id, SectionText]
-    facts: dict[Id, str]
-    back: Back
+    facts: dict[Id, str] = Field(default_factory=dict)
+    back: Back = Field(default_factory=Back)

@@ -16,18 +16,32 @@ from brochure.problems import Location, Problems, did_you_mean
 
 def check_edition_refs(edition: Edition, source: Source, master: Text, master_source: Source,
                         facts: dict[str, Fact], problems: Problems) -> None:
+    if edition.cover_image and not master.cover_image_alt:
+        _needs_alt("cover_image_alt", source.where(("cover_image",)), master_source, problems)
     for index, section in enumerate(edition.sections):
         where = ("sections", index)
         if section.id not in master.sections:
             problems.error(
                 f"there is no text for section '{section.id}'", source.where((*where, "id")),
                 hint=f"Add it under 'sections:' in {master_source.name}, or check the id.")
+        elif section.image and not master.sections[section.id].image_alt:
+            _needs_alt(f"sections.{section.id}.image_alt", source.where((*where, "image")),
+                       master_source, problems)
         for position, fact_id in enumerate(section.facts):
             _check_fact_ref(fact_id, source.where((*where, "facts", position)), facts,
                             master, master_source, problems)
     for position, fact_id in enumerate(edition.highlights):
         _check_fact_ref(fact_id, source.where(("highlights", position)), facts, master,
                         master_source, problems)
+
+
+def _needs_alt(field: str, where: Location, master_source: Source,
+               problems: Problems) -> None:
+    """A picture needs words for those who cannot see it (PDF/UA)."""
+    problems.error(
+        f"this picture has no alternative text: give {field} in {master_source.name}",
+        where, field=field,
+        hint="Say in a sentence what the picture shows, or leave the picture out.")
 
 
 def _check_fact_ref(fact_id: str, where: Location, facts: dict[str, Fact], master: Text,
@@ -57,6 +71,8 @@ def check_files(folder: Path, edition: Edition, edition_source: Source,
     if edition.cover_image:
         _check_image(folder, edition.cover_image, edition_source.where(("cover_image",)),
                      "cover_image", problems)
+    if edition.logo:
+        _check_image(folder, edition.logo, edition_source.where(("logo",)), "logo", problems)
     for index, section in enumerate(edition.sections):
         if section.image:
             _check_image(folder, section.image,

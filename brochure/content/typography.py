@@ -1,13 +1,14 @@
 """Per-script typography: which fonts a language is set in, and how it breaks lines.
 
 A language finds its script through CLDR's likely subtags (ru → Cyrl, ko → Kore),
-so a new language in an already known script needs no entry here. A new script
-needs one ``SCRIPT_FONTS`` line naming fonts that are installed.
+so a new language in an already known script needs no entry here. A script
+not in ``SCRIPT_FONTS`` gets its fonts from the edition file (``fonts:``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
@@ -200,11 +201,16 @@ def script_of(locale: Locale) -> str:
     return parts[1] if len(parts) > 2 else "Latn"
 
 
-def typography_for(language: str, locale_code: str | None = None) -> Typography:
+def typography_for(language: str, locale_code: str | None = None,
+                   fonts: Mapping[str, FontStack] | None = None) -> Typography:
+    """How ``language`` is typeset; ``fonts`` (from the edition, by language or
+    by script) come before the built-in ``SCRIPT_FONTS``."""
     language_locale = parse_locale(language)
     locale = parse_locale(locale_code) if locale_code else language_locale
     script = script_of(language_locale)
-    if script not in SCRIPT_FONTS:
+    table = {**SCRIPT_FONTS, **(fonts or {})}
+    stack = table.get(language) or table.get(script)
+    if stack is None:
         raise UnknownLanguage(
             f"'{language}' is written in the {script} script, which has no fonts set up",
             script)
@@ -213,6 +219,6 @@ def typography_for(language: str, locale_code: str | None = None) -> Typography:
         locale=locale,
         script=script,
         direction="rtl" if language_locale.character_order == "right-to-left" else "ltr",
-        fonts=SCRIPT_FONTS[script],
+        fonts=stack,
         keep_words_whole=script in KEEP_WORDS_WHOLE,
     )

@@ -8,6 +8,7 @@ YAML syntax, fields and types, language codes, references between files
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from brochure import defaults
-from brochure.content.model import Colour, Edition, Fact, Text
+from brochure.content.model import Colour, Edition, Fact, Labels, Text
 from brochure.content.references import (
     check_edition_refs,
     check_files,
@@ -68,22 +69,30 @@ def load_project(folder: Path, languages: list[str] | None = None,
             hint="Give the folder of a brochure, for example content/gwangju.")
         problems.raise_if_errors()
     edition_source = load_yaml(folder / defaults.EDITION_FILE, problems)
-    facts_source = load_yaml(folder / defaults.FACTS_FILE, problems)
+    # A brochure without figures has no facts file.
+    facts_path = folder / defaults.FACTS_FILE
+    facts_source = load_yaml(facts_path, problems) if facts_path.exists() else None
     edition = validated(Edition, edition_source, problems)
-    facts = _facts(facts_source, problems)
-    problems.raise_if_errors()
-    assert edition is not None and edition_source is not None and facts is not None
+    # Each check runs on what could be read: a file that fails is left out of
+    # later checks, the others are still checked, so one pass lists everything.
+    facts = _facts(facts_source, problems) or {}
+    if edition is None or edition_source is None:
+        _check_texts_alone(folder, edition_source, facts, problems)
+        problems.raise_if_errors()
+    assert edition is not None and edition_source is not None
 
     wanted = _languages_to_build(edition, edition_source, languages, problems)
     typography = _typography(edition, edition_source, problems)
-    texts = _load_texts(folder, edition.master, wanted, problems)
+    # A code that is not a language has been reported: no text file to look for.
+    texts = _load_texts(folder, edition.master, [c for c in wanted if c in typography],
+                        problems)
     master_source = texts.get(edition.master)
     master = validated(Text, master_source, problems) if master_source else None
-    problems.raise_if_errors()
-    assert master is not None and master_source is not None
 
-    _check_translations(master_source, texts, edition.master, problems)
-    check_edition_refs(edition, edition_source, master, master_source, facts, problems)
+    if master_source is not None:
+        _check_translations(master_source, texts, edition.master, problems)
+    if master is not None and master_source is not None:
+        check_edition_refs(edition, edition_source, master, master_source, facts, problems)
     check_placeholders(texts, facts, problems)
     check_files(folder, edition, edition_source, texts, problems)
     template_dirs = [folder / defaults.TEMPLATES_DIR, defaults.project_templates()]
@@ -92,11 +101,38 @@ def load_project(folder: Path, languages: list[str] | None = None,
     palette = _palette(edition, problems)
     print_profile = print_profile_path(folder, edition, edition_source, problems)
     problems.raise_if_errors()
+    assert master is not None and master_source is not None
     return Project(
         folder=folder, edition=edition.model_copy(update={"languages": wanted}),
         edition_source=edition_source, facts=facts, master=master, texts=texts,
         typography=typography, template_dirs=template_dirs, stylesheets=stylesheets,
         palette=palette or {}, print_profile=print_profile)
+
+
+def _check_texts_alone(folder: Path, edition_source: Source | None, facts: dict[str, Fact],
+                       problems: Problems) -> None:
+    """The text files, checked when the edition file itself cannot be used: as far
+    as its master and languages can still be read from it."""
+    data = edition_source.data if edition_source and isinstance(edition_source.data, dict) \
+        else {}
+    master, languages = data.get("master"), data.get("languages")
+    if not isinstance(master, str):
+        return
+    codes = [c for c in languages if isinstance(c, str) and _is_language(c)] \
+        if isinstance(languages, list) else []
+    texts = _load_texts(folder, master, codes, problems)
+    if master in texts:
+        validated(Text, texts[master], problems)
+        _check_translations(texts[master], texts, master, problems)
+    check_placeholders(texts, facts, problems)
+
+
+def _is_language(code: str) -> bool:
+    try:
+        typography_for(code)
+    except UnknownLanguage:
+        return False
+    return True
 
 
 # --- models -----------------------------------------------------------------
@@ -259,16 +295,34 @@ def _typography(edition: Edition, source: Source, problems: Problems,
                 ) -> dict[str, Typography]:
     result = {}
     codes = list(dict.fromkeys([edition.master, *edition.languages]))
+    _check_font_keys(edition, codes, source, problems)
+    fonts = edition.font_stacks()
     for code in codes:
         where = (("master",) if code == edition.master and code not in edition.languages
                  else ("languages", edition.languages.index(code)))
         try:
-            result[code] = typography_for(code, edition.locales.get(code))
+            result[code] = typography_for(code, edition.locales.get(code), fonts)
         except UnknownLanguage as exc:
-            hint = ("Add a font stack for the script (see docs/languages.md)."
+            hint = (f"Name its fonts under 'fonts: {{{exc.script}: …}}' in {source.name} "
+                    "(see docs/languages.md)."
                     if exc.script else "Use a code such as en, ko, ja, zh-Hans, ar (BCP 47).")
             problems.error(str(exc), source.where(where), field=field_name(where), hint=hint)
     return result
+
+
+_SCRIPT_CODE = re.compile(r"^[A-Z][a-z]{3}$")   # ISO 15924: Deva, Beng, Hans
+
+
+def _check_font_keys(edition: Edition, codes: list[str], source: Source,
+                     problems: Problems) -> None:
+    """Each key under 'fonts:' is a script code or one of the brochure's languages."""
+    for key in edition.fonts:
+        if not _SCRIPT_CODE.match(key) and key not in codes:
+            problems.error(
+                f"'{key}' is neither a script code nor one of this brochure's languages",
+                source.where(("fonts", key), key=True), field="fonts",
+                hint="Use an ISO 15924 script code such as Deva or Beng, or a language "
+                     f"of 'languages' ({', '.join(codes)}).")
 
 
 def _load_texts(folder: Path, master: str, languages: list[str], problems: Problems,
@@ -291,9 +345,15 @@ def _load_texts(folder: Path, master: str, languages: list[str], problems: Probl
 def _check_translations(master: Source, texts: dict[str, Source], master_language: str,
                         problems: Problems) -> None:
     """A translation has the master's shape: no unknown fields, text where text is."""
+    shape = master.data
+    if isinstance(shape, dict):
+        # Every label may be given, in any language, whether the master gives it or not.
+        labels = shape.get("labels")
+        given: dict[str, Any] = labels if isinstance(labels, dict) else {}
+        shape = {**shape, "labels": {**dict.fromkeys(Labels.model_fields, ""), **given}}
     for language, source in texts.items():
         if language != master_language:
-            _compare_shape(master.data, source.data, (), source, problems)
+            _compare_shape(shape, source.data, (), source, problems)
 
 
 def _compare_shape(master: Any, translated: Any, path: KeyPath, source: Source,

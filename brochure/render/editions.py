@@ -89,8 +89,11 @@ def print_css(profile: Path, bleed_mm: float) -> str:
 
 
 @cache
-def qr_code(url: str, colour: str) -> str:
-    """A vector QR code for ``url`` as a data: URI, drawn in ``colour``."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000000", light=None)
+def qr_code(url: str, colour: str, border: int = 4) -> str:
+    """A vector QR code for ``url`` as a data: URI, drawn in ``colour``, with a
+    quiet zone of ``border`` modules (0: the layout leaves the room, so that
+    the code's edge can stand on a grid line)."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000000", light=None,
+                                               border=border)
     svg = svg.replace("#000000", colour).replace("#000", colour)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

@@ -9,6 +9,7 @@ was built with.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import subprocess
@@ -18,8 +19,10 @@ from itertools import chain
 from pathlib import Path
 
 from brochure import defaults
+from brochure.content.model import Edition
+from brochure.content.sources import Source
 from brochure.output.write import write_atomically
-from brochure.problems import SingleProblem
+from brochure.problems import Problems, SingleProblem
 
 REGULAR_WEIGHT = 80  # fontconfig's weight for Regular
 
@@ -132,3 +135,25 @@ def font_files(families: list[str]) -> list[Path]:
     files = {face.file for family in families
              for face in installed_faces().get(family.lower(), ())}
     return sorted(files)
+
+
+def check_edition_fonts(edition: Edition, source: Source, problems: Problems) -> None:
+    """Every family named under 'fonts:' in the edition file is installed:
+    fontconfig would silently put another font in its place."""
+    for key, chosen in edition.fonts.items():
+        for role in ("body", "heading"):
+            for position, family in enumerate(getattr(chosen, role) or ()):
+                if regular_face(family) is None:
+                    problems.error(
+                        f"the font '{family}' is not installed",
+                        source.where(("fonts", key, role, position)),
+                        field=f"fonts.{key}.{role}",
+                        hint=_install_hint(family))
+
+
+def _install_hint(family: str) -> str:
+    close = difflib.get_close_matches(family.lower(), list(installed_faces()), n=1)
+    if close:
+        return f"Did you mean '{installed_faces()[close[0]][0].family}'?"
+    return ("Install it (Noto fonts: fonts-noto-core), then find its exact name with "
+            "'fc-list : family'.")

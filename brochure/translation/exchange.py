@@ -168,7 +168,8 @@ def fact_examples(files: TextFiles, language: str) -> dict[str, str]:
     reports them)."""
     source = load_yaml(files.folder / defaults.FACTS_FILE, Problems())
     try:
-        typography = typography_for(language, files.edition.locales.get(language))
+        typography = typography_for(language, files.edition.locales.get(language),
+                                    files.edition.font_stacks())
     except UnknownLanguage:
         return {}
     examples = {}
