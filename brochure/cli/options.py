@@ -28,6 +28,10 @@ FORMAT_OPTION = click.option(
          "Default: the edition file's.")
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
+SCHEDULER_OPTION = click.option(
+    "--scheduler", metavar="tcp://HOST:PORT", default=None,
+    help="Render on this Dask cluster's workers instead of this machine (needs "
+         "'pip install brochure[cluster]'; see docs/delegations.md).")
 
 
 class progress_bar:
