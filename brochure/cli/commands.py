@@ -14,10 +14,12 @@ from brochure.cli.options import (
     CONTENT_ARG,
     EDITION_OPTION,
     FORMAT_OPTION,
+    JOBS_OPTION,
     LANG_OPTION,
     SCHEDULER_OPTION,
     STRICT_OPTION,
     fail,
+    out_option,
     progress_bar,
     show_warnings,
     size_text,
@@ -73,12 +75,9 @@ def main() -> None:
 @main.command()
 @CONTENT_ARG
 @LANG_OPTION
-@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the PDFs to.")
+@out_option("Folder to write the PDFs to.")
 @STRICT_OPTION
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Editions rendered at once. Default: one per processor core.")
+@JOBS_OPTION
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @EDITION_OPTION
 @FORMAT_OPTION
@@ -159,11 +158,8 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
 @click.option("--only", multiple=True, metavar="ID",
               help="Only this delegation (its file's name; repeat for several). Default: all.")
 @EDITION_OPTION
-@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write OUT/delegations/<id>/ and <id>.zip into.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Editions rendered at once. Default: one per processor core.")
+@out_option("Folder to write OUT/delegations/<id>/ and <id>.zip into.")
+@JOBS_OPTION
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @STRICT_OPTION
 @SCHEDULER_OPTION
@@ -222,9 +218,7 @@ def _watch(content_dir: Path, languages: list[str] | None, out_dir: Path,
 @main.command()
 @CONTENT_ARG
 @LANG_OPTION
-@click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR), show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder the PDFs were built into; the proofs are written there too.")
+@out_option("Folder the PDFs were built into; the proofs are written there too.")
 @EDITION_OPTION
 @FORMAT_OPTION
 def proof(content_dir: Path, languages: tuple[str, ...], out_dir: Path,

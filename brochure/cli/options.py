@@ -26,6 +26,19 @@ FORMAT_OPTION = click.option(
     "--format", "formats", multiple=True, type=click.Choice(defaults.PAGE_FORMATS),
     help="Page format (repeat for several): A4, A5, letter, or the tri-fold leaflet. "
          "Default: the edition file's.")
+JOBS_OPTION = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Editions rendered at once. Default: one per processor core.")
+
+
+def out_option(help: str):
+    """The output folder, the same for every command that writes PDFs; only
+    what it is for is said differently."""
+    return click.option("--out", "out_dir", default=str(defaults.OUTPUT_DIR),
+                        show_default=True, type=click.Path(file_okay=False, path_type=Path),
+                        help=help)
+
+
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
 SCHEDULER_OPTION = click.option(
