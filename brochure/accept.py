@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from brochure import defaults
 from brochure.output.records import BuildRecords, files_inside
-from brochure.problems import BrochureError, Location, Problems, relative_name
+from brochure.problems import BrochureError, Location, Problem, Problems, relative_name
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -84,6 +84,10 @@ def accept_rendered(edition: Edition, outcome: Any, problems: Problems):
     from brochure.render.render_pdf import RefusedResource  # the renderer loads only when needed
 
     where = Location(relative_name(edition.output))
+    if isinstance(outcome, Problem):  # a cluster's worker that would render it differently
+        if outcome not in problems.items:  # said once, not for each of its editions
+            problems.items.append(outcome)
+        return None
     if isinstance(outcome, RefusedResource):
         problems.error(f"refused to read a file: {outcome}", where,
                        hint="Use only files inside the content folder.")

@@ -281,7 +281,8 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
           jobs: int | None = None, force: bool = False,
           progress: Progress | None = None, kinds: list[str] | None = None,
           impose: str | None = None, final: bool = False,
-          formats: list[str] | None = None, verify: bool = False) -> BuildReport:
+          formats: list[str] | None = None, verify: bool = False,
+          scheduler: str | None = None) -> BuildReport:
     """Build the PDF of every language; raise ``BrochureError`` if anything is wrong.
 
     An edition whose inputs have not changed since it was written is not
@@ -290,6 +291,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     is loaded either (see state.py). With ``impose="saddle-stitch"``, each PDF
     also gets its printer's sheets, ``<name>_sheets.pdf``, beside it. With
     ``verify``, veraPDF judges every screen and archive edition it renders.
+    With ``scheduler``, the editions render on that Dask cluster.
     """
     report = BuildReport()
     out_dir = Path(out_dir)
@@ -310,7 +312,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     check_output_folder(out_dir, stale, report.problems)
 
     rendered = []
-    for edition, outcome in zip(stale, render_all(stale, jobs, progress), strict=True):
+    for edition, outcome in zip(stale, render_all(stale, jobs, progress, scheduler), strict=True):
         pdf = accept_rendered(edition, outcome, report.problems)
         if pdf is not None:
             rendered.append((edition, *pdf))

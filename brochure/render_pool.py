@@ -12,7 +12,8 @@ from brochure import defaults
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from collections.abc import Callable
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 from brochure.plan import Built, Edition, Progress
@@ -58,55 +59,97 @@ def _preflight(edition: Edition, data: bytes) -> list:
 
 
 def render_all(editions: list[Edition], jobs: int | None,
-                progress: Progress | None) -> list[Any]:
-    """Outcomes in the order of ``editions``, whatever order they finish in."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
-
-    jobs = min(jobs or defaults.default_jobs(), len(editions))
+                progress: Progress | None, scheduler: str | None = None) -> list[Any]:
+    """Outcomes in the order of ``editions``, whatever order they finish in:
+    in this process, in a pool of local workers, or on the Dask cluster whose
+    scheduler is at ``scheduler`` (render_cluster.py)."""
     outcomes: list[Any] = [None] * len(editions)
 
     def done(index: int, outcome: Any) -> None:
         outcomes[index] = outcome
-        if progress and not isinstance(outcome, BaseException):
+        if progress and isinstance(outcome, tuple):
             edition = editions[index]
             pdf, seconds = outcome
             finished = sum(o is not None for o in outcomes)
             progress(Built(edition.language, edition.kind, edition.output, pdf.pages,
                            len(pdf.data), seconds), finished, len(editions))
 
+    if not editions:
+        return outcomes
+    if scheduler is not None:
+        from brochure.render_cluster import Cluster
+
+        _run_tasks(Cluster(scheduler), editions, done)
+        return outcomes
+    jobs = min(jobs or defaults.default_jobs(), len(editions))
     if jobs <= 1:
         for index, edition in enumerate(editions):
             done(index, _render_one(edition))
         return outcomes
-    # Import the renderer before forking, so every worker starts with it loaded.
-    from brochure.render import render_pdf  # noqa: F401
+    _run_tasks(_LocalPool(jobs), editions, done)
+    return outcomes
 
-    # One task per language: a worker then holds the fonts of the languages it
-    # rendered, not of every language (a CJK font collection is ~100 MB in
-    # memory). Longest first, so that no worker is left with a long task at the end.
-    # With few languages, one task per edition keeps every worker busy instead.
+
+def _run_tasks(workers: Any, editions: list[Edition],
+               done: Callable[[int, Any], None]) -> None:
+    """Every edition rendered by ``workers`` (the local pool or a cluster),
+    longest tasks first; Ctrl-C or a failure stops them without waiting."""
+    from concurrent.futures import as_completed
+
+    try:
+        futures = {workers.submit([editions[i] for i in group]): group
+                   for group in _tasks(editions, workers.slots)}
+        for future in as_completed(futures):
+            group = futures[future]
+            outcomes = workers.result(future, [editions[i] for i in group])
+            for index, outcome in zip(group, outcomes, strict=True):
+                done(index, outcome)
+    except BaseException:
+        workers.close(now=True)
+        raise
+    workers.close()
+
+
+def _tasks(editions: list[Edition], slots: int) -> list[list[int]]:
+    """One task per language: a worker then holds the fonts of the languages it
+    rendered, not of every language (a CJK font collection is ~100 MB in
+    memory). Longest first, so that no worker is left with a long task at the
+    end. With few languages, one task per edition keeps every worker busy instead."""
     groups: dict[str, list[int]] = {}
     for index, edition in enumerate(editions):
         groups.setdefault(edition.language, []).append(index)
-    if len(groups) < 2 * jobs:
+    if len(groups) < 2 * slots:
         groups = {str(index): [index] for index in range(len(editions))}
-    tasks = sorted(groups.values(),
-                   key=lambda group: -sum(editions[i].expected_cost for i in group))
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
-                               initializer=_leave_ctrl_c_to_the_parent)
-    try:
-        futures = {pool.submit(_render_group, [editions[i] for i in group]): group
-                   for group in tasks}
-        for future in as_completed(futures):
-            for index, outcome in zip(futures[future], future.result(), strict=True):
-                done(index, outcome)
-    except BaseException:
-        # Ctrl-C or a failure: do not wait for the renders still running.
-        _stop_now(pool)
-        raise
-    pool.shutdown()
-    return outcomes
+    return sorted(groups.values(),
+                  key=lambda group: -sum(editions[i].expected_cost for i in group))
+
+
+class _LocalPool:
+    """Forked worker processes that start with the renderer loaded and leave
+    Ctrl-C to the parent."""
+
+    def __init__(self, jobs: int):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        # Import the renderer before forking, so every worker starts with it loaded.
+        from brochure.render import render_pdf  # noqa: F401
+
+        self.slots = jobs
+        self.pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
+                                        initializer=_leave_ctrl_c_to_the_parent)
+
+    def submit(self, editions: list[Edition]) -> Future:
+        return self.pool.submit(render_group, editions)
+
+    def result(self, future: Future, editions: list[Edition]) -> list[Any]:
+        return future.result()
+
+    def close(self, now: bool = False) -> None:
+        if now:
+            _stop_now(self.pool)
+        else:
+            self.pool.shutdown()
 
 
 def _leave_ctrl_c_to_the_parent() -> None:
@@ -122,5 +165,5 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=1)
 
 
-def _render_group(editions: list[Edition]) -> list[Any]:
+def render_group(editions: list[Edition]) -> list[Any]:
     return [_render_one(edition) for edition in editions]

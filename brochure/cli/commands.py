@@ -16,6 +16,7 @@ from brochure.cli.options import (
     FORMAT_OPTION,
     JOBS_OPTION,
     LANG_OPTION,
+    SCHEDULER_OPTION,
     STRICT_OPTION,
     fail,
     out_option,
@@ -91,9 +92,11 @@ def main() -> None:
 @click.option("--impose", type=click.Choice(["saddle-stitch"]), default=None,
               help="Also write each PDF's printer's sheets (two pages per sheet, "
                    "booklet order) as <name>_sheets.pdf.")
+@SCHEDULER_OPTION
 def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: bool,
           jobs: int | None, force: bool, kinds: tuple[str, ...], formats: tuple[str, ...],
-          final: bool, watch: bool, verify: bool, impose: str | None) -> None:
+          final: bool, watch: bool, verify: bool, impose: str | None,
+          scheduler: str | None) -> None:
     """Build one PDF per language from CONTENT_DIR (default: content/gwangju).
 
     Editions whose content, templates, styles and fonts have not changed since
@@ -109,7 +112,7 @@ def build(content_dir: Path, languages: tuple[str, ...], out_dir: Path, strict: 
     options: dict[str, Any] = {
         "strict": strict, "jobs": jobs, "force": force, "kinds": list(kinds) or None,
         "impose": impose, "final": final, "formats": list(formats) or None,
-        "verify": verify}
+        "verify": verify, "scheduler": scheduler}
     if watch:
         _watch(content_dir, list(languages) or None, out_dir, options)
         return
@@ -159,8 +162,10 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
 @JOBS_OPTION
 @click.option("--force", is_flag=True, help="Rebuild every edition, even those up to date.")
 @STRICT_OPTION
+@SCHEDULER_OPTION
 def delegations(content_dir: Path, only: tuple[str, ...], kinds: tuple[str, ...],
-                out_dir: Path, jobs: int | None, force: bool, strict: bool) -> None:
+                out_dir: Path, jobs: int | None, force: bool, strict: bool,
+                scheduler: str | None) -> None:
     """Make the personalised brochure of every delegation in CONTENT_DIR/delegations/.
 
     Each delegation gets OUT/delegations/<id>/ with its PDFs and manifest.json,
@@ -176,7 +181,7 @@ def delegations(content_dir: Path, only: tuple[str, ...], kinds: tuple[str, ...]
     with progress_bar() as progress:
         report = build_delegations(content_dir, list(only) or None, list(kinds) or None,
                                    out_dir, jobs, force=force, strict=strict,
-                                   progress=progress)
+                                   progress=progress, scheduler=scheduler)
     show_warnings(report.problems)
     rows = [(str(b.path), d.delegation, b.kind, b.language, str(b.pages), size_text(b.size),
              "up to date" if b.up_to_date else f"{b.seconds:.1f} s")

@@ -41,6 +41,10 @@ def out_option(help: str):
 
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Treat warnings (such as a missing translation) as errors.")
+SCHEDULER_OPTION = click.option(
+    "--scheduler", metavar="tcp://HOST:PORT", default=None,
+    help="Render on this Dask cluster's workers instead of this machine (needs "
+         "'pip install brochure[cluster]'; see docs/delegations.md).")
 
 
 class progress_bar:

@@ -172,10 +172,12 @@ def _without_page_count(outcome: Any) -> Any:
 def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | None = None,
                       kinds: list[str] | None = None, out_dir: Path = defaults.OUTPUT_DIR,
                       jobs: int | None = None, force: bool = False, strict: bool = False,
-                      progress: DelegationProgress | None = None) -> DelegationReport:
+                      progress: DelegationProgress | None = None,
+                      scheduler: str | None = None) -> DelegationReport:
     """Every delegation's personalised editions; raise ``BrochureError`` if
     anything is wrong, before anything is written. ``progress`` is told each
-    delegation whose editions are all rendered, and how many of how many."""
+    delegation whose editions are all rendered, and how many of how many.
+    ``scheduler``: render on that Dask cluster instead of this machine."""
     report = DelegationReport()
     out_dir = Path(out_dir)
     plans = plan_delegations(Path(folder), only, kinds, out_dir, strict, report.problems)
@@ -186,7 +188,7 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
     check_output_folder(out_dir, stale, report.problems)
     rendered: dict[Path, tuple[Edition, Any, float, int]] = {}
     counted = _counting_delegations(plans, stale, progress) if progress else None
-    for edition, outcome in zip(stale, render_all(stale, jobs, counted), strict=True):
+    for edition, outcome in zip(stale, render_all(stale, jobs, counted, scheduler), strict=True):
         accepted = accept_rendered(edition, _without_page_count(outcome), report.problems)
         if accepted is not None:
             rendered[edition.output] = (edition, *accepted)
