@@ -108,20 +108,24 @@ def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | No
     kinds = kinds or list(project.edition.editions)
     page_format = (project.edition.formats or [project.edition.page_size])[0]
     shared_inputs = brochure_inputs(project)
-    parts: dict[tuple[str, str], Joined | None] = {}  # the brochure's, made once
+    contexts: dict[str, dict[str, Any]] = {}  # the brochure in each language, made once
+    parts: dict[tuple[str, str], Joined | None] = {}  # and its pages in each kind
 
     def part(language: str, kind_name: str, found: Problems) -> Joined | None:
-        if (language, kind_name) not in parts:
-            context = localise(project, language, found)
-            context["draft"] = len(found.warnings)
-            kind = kind_named(kind_name, project.edition.print.variant)
-            edition = make_edition(project, language, kind, page_format, context,
-                                   parts_folder(out_dir), shared_inputs, found)
-            if edition is not None and not any(lang == language for lang, _ in parts):
-                check_glyphs(edition.html, project.typography[language],
-                             [project.texts[language], project.edition_source], found)
-            parts[(language, kind_name)] = None if edition is None else Joined(
-                edition, project.typography[language], context)
+        if (language, kind_name) in parts:
+            return parts[(language, kind_name)]
+        first = language not in contexts
+        if first:
+            contexts[language] = localise(project, language, found)
+            contexts[language]["draft"] = len(found.warnings)
+        kind = kind_named(kind_name, project.edition.print.variant)
+        edition = make_edition(project, language, kind, page_format, contexts[language],
+                               parts_folder(out_dir), shared_inputs, found)
+        if edition is not None and first:
+            check_glyphs(edition.html, project.typography[language],
+                         [project.texts[language], project.edition_source], found)
+        parts[(language, kind_name)] = None if edition is None else Joined(
+            edition, project.typography[language], contexts[language])
         return parts[(language, kind_name)]
 
     plans = []
