@@ -5,6 +5,9 @@ the reader's language and writes dates and times the way that reader expects
 (CLDR through Babel): the weekday and date of each day, a 24-hour or 12-hour
 clock as the locale has it, the locale's own digits, and the name of the
 city's time zone. The templates receive only strings, lists and dicts.
+Then the pages' HTML, and the document they are rendered in: the brochure's
+head, numbered as front matter, to be joined with the brochure's pages
+(``parts.py``).
 """
 
 from __future__ import annotations
