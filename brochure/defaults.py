@@ -12,6 +12,9 @@ EDITION_FILE = "edition.yaml"
 FACTS_FILE = "facts.yaml"
 TEXT_DIR = "text"
 DELEGATIONS_DIR = "delegations"   # delegations/<id>.yaml: see docs/delegations.md
+# Beside the output's delegations/: the brochure's pages, rendered once for every
+# delegation edition of a language, kind and format (docs/delegations.md).
+DELEGATION_PARTS_DIR = ".delegation-parts"
 TEMPLATES_DIR = "templates"
 STYLES_DIR = "styles"
 PALETTE_FILE = "palette.yaml"
@@ -44,6 +47,7 @@ PAGE_FORMATS: tuple[str, ...] = get_args(PageFormat)
 FORMAT_STYLESHEET_PREFIX = "format-"
 PrintVariant = Literal["pdf/x-4", "pdf/x-1a"]
 PRINT_VARIANT: PrintVariant = "pdf/x-4"
+BOOKLET_PAGES = 4  # a saddle-stitched booklet's pages come in sheets of four
 BLEED_MM = 3.0  # what print shops ask for beyond the trim, on every side
 GOOD_PPI = 300  # below this, images may look soft in print (a warning)
 MIN_PPI = 150  # below this, images look pixelated in print (an error)

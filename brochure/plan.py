@@ -40,6 +40,9 @@ class Edition:
     script: str = "Latn"
     warnings: int = 0
     text: Source | None = None      # the language's text file, to locate layout problems
+    # Rendered parts joined after this edition's own pages (pdf/join.Part): a
+    # delegation's edition is its own pages, then the brochure's, rendered once.
+    joined: list[Any] = field(default_factory=list)
 
     @property
     def expected_cost(self) -> float:

@@ -34,6 +34,11 @@ def _render_one(edition: Edition):
                                edition.roots, edition.options, edition.cmyk_profile)
     except RefusedResource as exc:
         return exc
+    if edition.joined:
+        from brochure.pdf.join import pad_pages
+
+        # Front matter fills whole sheets of a stitched booklet.
+        pdf.data, pdf.pages = pad_pages(pdf.data, defaults.BOOKLET_PAGES)
     if edition.kind == "print":
         from brochure.pdf.postprocess import finish_print
 
@@ -44,6 +49,10 @@ def _render_one(edition: Edition):
 
         pdf.data = finish_links(pdf.data, link_texts(edition.html),
                                 archive=edition.kind == "archive")
+    if edition.joined:
+        from brochure.pdf.join import Part, join
+
+        pdf.data, pdf.pages = join([Part(pdf.data, numbering="r"), *edition.joined])
     pdf.findings = _preflight(edition, pdf.data)
     return pdf, time.perf_counter() - started
 

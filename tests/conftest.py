@@ -55,6 +55,17 @@ def sample_format_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
 
 
 @pytest.fixture(scope="session")
+def delegation_screen_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The screen edition of every sample delegation, made once by the command:
+    its delegations/ folder and what the command printed."""
+    out = tmp_path_factory.mktemp("delegations")
+    result = CliRunner().invoke(main, ["delegations", str(SAMPLE), "--edition", "screen",
+                                       "--out", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+    return out / "delegations", result.output
+
+
+@pytest.fixture(scope="session")
 def sample_languages() -> list[str]:
     return yaml.safe_load((SAMPLE / "edition.yaml").read_text(encoding="utf-8"))["languages"]
 

@@ -24,13 +24,9 @@ DELEGATIONS = ["leipzig", "rabat", "san-antonio", "sendai"]
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def batch(delegation_screen_batch: tuple[Path, str]) -> tuple[Path, str]:
     """The screen edition of every sample delegation, made once by the command."""
-    out = tmp_path_factory.mktemp("delegations")
-    result = CliRunner().invoke(main, ["delegations", str(SAMPLE), "--edition", "screen",
-                                       "--out", str(out), "--strict"])
-    assert result.exit_code == 0, result.output
-    return out / "delegations", result.output
+    return delegation_screen_batch
 
 
 def _manifest(folder: Path) -> dict:
@@ -104,9 +100,10 @@ def test_programme_times_are_written_the_way_each_reader_expects(batch):
             assert wanted in text, (language, wanted)
 
 
-def test_the_whole_is_numbered_and_listed_from_the_delegation_pages(batch):
-    """The delegation's contents lead to the brochure's sections, with the page
-    numbers of the whole document; the brochure's cover follows the members."""
+def test_the_delegation_pages_come_first_and_list_the_brochure(batch):
+    """The delegation's contents lead to the brochure's sections; the
+    brochure's cover follows the members (test_delegation_join.py checks the
+    numbers)."""
     out, _ = batch
     pages = page_texts(out / "san-antonio" / "san-antonio_screen_en.pdf")
     assert "Delegation of the City of San Antonio" in " ".join(pages[0].split())

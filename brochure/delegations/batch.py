@@ -1,17 +1,20 @@
 """Personalised editions: the brochure for each visiting delegation, as a batch.
 
-For every delegation file and each of its languages, one HTML document holds
-the delegation's pages (``templates/delegation.html``) followed by the
-brochure's own (the edition's template, exactly as ``build`` makes it), so
-page numbers, the contents, bookmarks and running heads are those of the
-whole. The documents go through ``build``'s editions, renderer pool, checks
-(layout gate, glyphs, preflight against each kind's claims) and build records,
-so an unchanged delegation is not rendered again. As in ``build``: everything
-is checked and rendered before anything is written, and a problem anywhere
-writes nothing.
+For every delegation file and each of its languages, the delegation's own
+pages (``templates/delegation.html``) are rendered as a document of their
+own, in the brochure's head, and joined with the brochure's pages, which are
+rendered once for every delegation of a language, edition kind and format
+(``parts.py``, ``pdf/join.py``). The delegation's pages are front matter
+(i, ii, iii …), the brochure keeps the numbers printed on it (1, 2, 3 …), and
+the PDF's page labels say so. The editions go through ``build``'s editions,
+renderer pool, checks (layout gate, glyphs, preflight of the joined file
+against each kind's claims) and build records, so an unchanged delegation is
+not rendered again. As in ``build``: everything is checked and rendered before
+anything is written, and a problem anywhere writes nothing.
 
 Written: ``OUT/delegations/<id>/`` with the PDFs and ``manifest.json``, and
-``OUT/delegations/<id>.zip`` holding the same, ready to attach to an e-mail.
+``OUT/delegations/<id>.zip`` holding the same, ready to attach to an e-mail;
+the brochure's pages in ``OUT/.delegation-parts/``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +33,20 @@ from brochure.build import brochure_inputs, make_edition
 from brochure.content.delegations import DELEGATIONS_DIR, Delegation, PageWords, load_delegations
 from brochure.content.localise import localise
 from brochure.content.validate import Project, load_project
-from brochure.delegations.bilingual import bilingual_edition
-from brochure.delegations.personalise import delegation_context, join_pages, render_pages, text_in
-from brochure.output.records import BuildRecords, digest
+from brochure.delegations.bilingual import bilingual_edition, language_code
+from brochure.delegations.parts import (
+    Joined,
+    attach,
+    delegation_edition,
+    parts_folder,
+    rendered_parts,
+    write_parts,
+)
+from brochure.delegations.personalise import delegation_context, render_pages, text_in
+from brochure.output.records import BuildRecords
 from brochure.plan import Built, Edition, Progress
 from brochure.problems import Problems
-from brochure.render.editions import EditionKind, kind_named
+from brochure.render.editions import kind_named
 from brochure.render.glyphs import check_glyphs
 from brochure.render_pool import render_all
 
@@ -56,6 +67,7 @@ class Plan:
     delegation: Delegation
     name: str            # as printed in its first language
     editions: list[Edition]
+    parts: dict[Path, list[Joined]] = field(default_factory=dict)  # each edition's brochure
 
     @property
     def folder(self) -> Path:
@@ -87,8 +99,9 @@ class DelegationReport:
 
 def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | None,
                      out_dir: Path, strict: bool, problems: Problems) -> list[Plan]:
-    """Everything up to the HTML of every delegation's editions; raises with
-    every problem found (in the brochure, the delegation files, the glyphs)."""
+    """Everything up to the HTML of every delegation's editions and of the
+    brochure parts they join; raises with every problem found (in the
+    brochure, the delegation files, the glyphs)."""
     project = load_project(folder, None, problems)
     delegations, words = load_delegations(folder, project.languages, problems, only)
     problems.raise_if_errors(strict)
@@ -96,77 +109,76 @@ def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | No
     page_format = (project.edition.formats or [project.edition.page_size])[0]
     shared_inputs = brochure_inputs(project)
     contexts: dict[str, dict[str, Any]] = {}  # the brochure in each language, made once
+    parts: dict[tuple[str, str], Joined | None] = {}  # and its pages in each kind
+
+    def part(language: str, kind_name: str, found: Problems) -> Joined | None:
+        if (language, kind_name) in parts:
+            return parts[(language, kind_name)]
+        first = language not in contexts
+        if first:
+            contexts[language] = localise(project, language, found)
+            contexts[language]["draft"] = len(found.warnings)
+        kind = kind_named(kind_name, project.edition.print.variant)
+        edition = make_edition(project, language, kind, page_format, contexts[language],
+                               parts_folder(out_dir), shared_inputs, found)
+        if edition is not None and first:
+            check_glyphs(edition.html, project.typography[language],
+                         [project.texts[language], project.edition_source], found)
+        parts[(language, kind_name)] = None if edition is None else Joined(
+            edition, project.typography[language], contexts[language])
+        return parts[(language, kind_name)]
+
     plans = []
     for delegation in delegations:
         found = Problems()
-        editions = []
-        for language in delegation.languages:
-            if language not in contexts:
-                contexts[language] = localise(project, language, found)
-                contexts[language]["draft"] = len(found.warnings)
-            for kind_name in kinds:
-                edition = _personal_edition(
-                    project, delegation, words[language], language,
-                    kind_named(kind_name, project.edition.print.variant), page_format,
-                    contexts[language], out_dir, shared_inputs, found)
-                if edition is not None:
-                    editions.append(edition)
-            if editions and editions[-1].language == language:
-                check_glyphs(editions[-1].html, project.typography[language],
-                             [delegation.source, project.texts[language]], found)
-        if len(delegation.languages) == 2 and not found.errors:
-            # Both languages' texts and glyphs are checked above, in their own editions.
-            for kind_name in kinds:
-                edition = bilingual_edition(
-                    project, delegation, words, kind_named(kind_name,
-                                                           project.edition.print.variant),
-                    page_format, contexts, out_dir, shared_inputs, found)
-                if edition is not None:
-                    editions.append(edition)
+        plan = Plan(delegation, text_in(delegation.model.name, delegation.languages[0]), [])
+        for kind_name in kinds:
+            own = [part(language, kind_name, found) for language in delegation.languages]
+            if None in own:
+                continue
+            for joined in (j for j in own if j is not None):
+                _add(plan, _personal_edition(project, delegation, words[joined.part.language],
+                                             joined, out_dir, found), [joined])
+            if len(own) == 2 and not found.errors:
+                first, second = (j for j in own if j is not None)
+                both = [first, replace(second, prefix=f"{second.part.language}-")]
+                _add(plan, bilingual_edition(project, delegation, words, both, out_dir,
+                                             found), both)
         problems.extend(found)
-        if editions:
-            first = delegation.languages[0]
-            plans.append(Plan(delegation, text_in(delegation.model.name, first), editions))
+        if plan.editions:
+            order = [*delegation.languages, language_code(delegation.languages)]
+            plan.editions.sort(key=lambda e: (order.index(e.language), kinds.index(e.kind)))
+            plans.append(plan)
     problems.raise_if_errors(strict)
     return plans
 
 
+def _add(plan: Plan, edition: Edition | None, parts: list[Joined]) -> None:
+    if edition is not None:
+        plan.editions.append(edition)
+        plan.parts[edition.output] = parts
+
+
 def _personal_edition(project: Project, delegation: Delegation, words: PageWords,
-                      language: str, kind: EditionKind, page_format: str,
-                      context: dict[str, Any], out_dir: Path, shared_inputs: dict[str, Any],
-                      problems: Problems) -> Edition | None:
-    """The brochure's edition (as ``build`` makes it) with the delegation's pages
-    in front; None when a template fails."""
-    folder = out_dir / DELEGATIONS_DIR / delegation.id
-    edition = make_edition(project, language, kind, page_format, context, folder,
-                       shared_inputs, problems)
-    if edition is None:
-        return None
-    typography = project.typography[language]
+                      joined: Joined, out_dir: Path, problems: Problems) -> Edition | None:
+    """The delegation's pages in one language, to go before the brochure's
+    edition in that language; None when a template fails."""
+    part = joined.part
+    typography = project.typography[part.language]
+    kind = kind_named(part.kind, project.edition.print.variant)
     personal = delegation_context(delegation, words, typography)
-    pages = render_pages(project, TEMPLATE, {**context, "delegation": personal},
-                         personal["link"], kind, page_format, typography.keep_words_whole,
+    pages = render_pages(project, TEMPLATE, {**joined.context, "delegation": personal},
+                         personal["link"], kind, part.page_format, typography.keep_words_whole,
                          problems)
     if pages is None:
         return None
-    edition.html = join_pages(edition.html, pages, f"{words.visit}: {personal['name']}")
-    edition.output = folder / f"{delegation.id}_{kind.name}_{language}.pdf"
-    edition.inputs = {**edition.inputs, "html": digest(edition.html.encode())}
+    check_glyphs(pages, typography, [delegation.source], problems)
+    folder = out_dir / DELEGATIONS_DIR / delegation.id
+    edition = delegation_edition(
+        [joined], pages, f"{words.visit}: {personal['name']}",
+        folder / f"{delegation.id}_{part.kind}_{part.language}.pdf")
     edition.text = delegation.source  # what does not fit is most likely its text
     return edition
-
-
-
-
-def _without_page_count(outcome: Any) -> Any:
-    """The layout gate counts the brochure's designed pages; the delegation's
-    come on top (a programme runs over as many pages as it needs), so only a
-    document with fewer pages than the brochure is reported. A brochure page
-    that overflows is still reported as its own finding."""
-    if isinstance(outcome, tuple):
-        pdf = outcome[0]
-        pdf.layout = [f for f in pdf.layout if f.kind != "pages" or f.count < f.limit]
-    return outcome
 
 
 def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | None = None,
@@ -186,10 +198,18 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
     stale = [e for e in editions
              if force or not records.is_up_to_date(e.output, e.fingerprint)]
     check_output_folder(out_dir, stale, report.problems)
+    joins = {e.output: joined for plan in plans for e in plan.editions
+             for joined in [plan.parts[e.output]] if e in stale}
+    needed = {j.part.output: j.part for parts in joins.values() for j in parts}
+    brochure, new_parts = rendered_parts(list(needed.values()), out_dir, jobs, force,
+                                         report.problems, scheduler)
+    report.problems.raise_if_errors(strict)
+    for edition in stale:
+        attach(edition, joins[edition.output], brochure)
     rendered: dict[Path, tuple[Edition, Any, float, int]] = {}
     counted = _counting_delegations(plans, stale, progress) if progress else None
     for edition, outcome in zip(stale, render_all(stale, jobs, counted, scheduler), strict=True):
-        accepted = accept_rendered(edition, _without_page_count(outcome), report.problems)
+        accepted = accept_rendered(edition, outcome, report.problems)
         if accepted is not None:
             rendered[edition.output] = (edition, *accepted)
     for plan in plans:
@@ -197,6 +217,7 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
         pages.update({path: r[1].pages for path, r in rendered.items() if path in pages})
         compare_page_counts(plan.editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
+    write_parts(new_parts, out_dir)
     report.delegations = [_write(plan, rendered, records) for plan in plans]
     if rendered:
         records.save()

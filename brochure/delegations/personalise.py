@@ -5,6 +5,9 @@ the reader's language and writes dates and times the way that reader expects
 (CLDR through Babel): the weekday and date of each day, a 24-hour or 12-hour
 clock as the locale has it, the locale's own digits, and the name of the
 city's time zone. The templates receive only strings, lists and dicts.
+Then the pages' HTML, and the document they are rendered in: the brochure's
+head, numbered as front matter, to be joined with the brochure's pages
+(``parts.py``).
 """
 
 from __future__ import annotations
@@ -99,18 +102,46 @@ def time_range(start: dt.time, end: dt.time, locale: Locale) -> str:
         .replace("{1}", format_time(end, "short", locale=locale))
 
 
-_BODY_START = re.compile(r"<body\b[^>]*>")
+_BODY = re.compile(r"(<body\b[^>]*>)(.*)(</body>)", re.DOTALL)
 _TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+_LINK = re.compile(r'\bhref="#([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+
+# The delegation's pages are front matter: numbered i, ii, iii … (their
+# contents too), before the brochure's own 1, 2, 3 … This style comes after
+# the brochure template's, which it overrides.
+FRONT_MATTER = ("<style>\n"
+                "  @page { @bottom-center { content: counter(page, lower-roman); } }\n"
+                '  .toc a::after { content: leader(" ") target-counter(attr(href), page, '
+                "lower-roman); }\n</style>\n")
 
 
-def join_pages(document: str, pages: str, title: str) -> str:
-    """The brochure's document with ``pages`` first in its body, under a title
-    of its own (the PDF's title names the delegation)."""
-    body = _BODY_START.search(document)
+def own_document(brochure: str, pages: str, title: str, head: str = "") -> str:
+    """A delegation's pages as a document of their own, in the brochure's head
+    (its styles, fonts, language and direction) with ``head`` added, under a
+    title of its own (the PDF's title names the delegation).
+
+    Each brochure page the pages link to gets an empty anchor at their end: the
+    renderer keeps a link only to an anchor of its document, and the joined
+    document's destination of that name is the brochure's (``pdf/join.py``)."""
+    body = _BODY.search(brochure)
     if body is None:
         raise ValueError("the brochure's template has no <body>")
-    joined = document[:body.end()] + "\n" + pages + document[body.end():]
-    return _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", joined, count=1)
+    missing = sorted(set(_LINK.findall(pages)) - set(_ID.findall(pages)))
+    anchors = "".join(f'<span id="{name}"></span>' for name in missing)
+    document = (brochure[:body.start(2)] + "\n" + pages
+                + (f'\n<div class="joined-anchors">{anchors}</div>\n' if anchors else "\n")
+                + brochure[body.end(2):])
+    document = document.replace("</head>", FRONT_MATTER + head + "</head>", 1)
+    return _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", document, count=1)
+
+
+def page_numbers_css(numbers: dict[str, str]) -> str:
+    """The contents of a delegation's pages give each brochure page the number
+    printed on it (``numbers``: anchor → number, in its language's digits)."""
+    return "\n".join(
+        f'.toc a[href="#{name}"]::after {{ content: leader(" ") "{number}" !important; }}'
+        for name, number in sorted(numbers.items()))
 
 
 def render_pages(project: Project, template: str, context: dict[str, Any], link: str | None,
