@@ -102,13 +102,16 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         if final and found.warnings:
             found = _refused_as_draft(found)
         for page_format in formats:
+            made = []
             for kind_name in kinds:
                 kind = kind_named(kind_name, project.edition.print.variant)
                 edition = make_edition(project, language, kind, page_format, context, out_dir,
                                    shared_inputs, found)
                 if edition is not None:
                     edition.warnings = len(found.warnings)
-                    editions.append(edition)
+                    made.append(edition)
+            _derive_from_one_layout(project, made, context, shared_inputs)
+            editions.extend(made)
         if editions and editions[-1].language == language:
             sources = [project.texts[language], project.texts[project.edition.master],
                        project.edition_source]
@@ -170,6 +173,24 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
         cmyk_profile=profile, bleed_mm=settings.bleed_mm if profile else 0.0,
         direction=typography.direction, script=typography.script,
         text=project.texts[language])
+
+
+def _derive_from_one_layout(project: Project, made: list[Edition], context: dict[str, Any],
+                            shared_inputs: dict[str, Any]) -> None:
+    """A language's screen and print editions in one format, derived from one
+    layout (made of its screen edition, built or not)."""
+    from brochure.plan import share_layout
+    from brochure.render.editions import SCREEN, derives_from_layout, inks
+
+    derived = [e for e in made if derives_from_layout(e.kind, e.options["pdf_variant"])]
+    if not derived:
+        return
+    first = derived[0]
+    screen = next((e for e in derived if e.kind == "screen"), None) or make_edition(
+        project, first.language, SCREEN, first.page_format, context, first.output.parent,
+        shared_inputs, Problems())
+    if screen is not None:
+        share_layout(screen, derived, project.edition.print.bleed_mm, inks(project.palette))
 
 
 def _report_stale(project: Project, status: LanguageStatus, found: Problems) -> None:
