@@ -29,7 +29,10 @@ class CannotDerive(Exception):
 
 # The renderer writes one operator per line and text as hex strings only.
 _RGB_LINE = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$", re.MULTILINE)
-_LEFT_OVER = re.compile(rb"(?:^|\s)(?:rg|RG|sc|scn|SC|SCN|cs|CS|g|G)$", re.MULTILINE)
+# Any other colour operator, but for a tiling pattern chosen as the fill
+# (``/Pattern cs /p0 scn``: its own content is recoloured).
+_LEFT_OVER = re.compile(rb"^(?!/Pattern (?:cs|CS)$)(?!/[^\s/]+ (?:scn|SCN)$)"
+                        rb"(?:.*\s)?(?:rg|RG|sc|scn|SC|SCN|cs|CS|g|G)$", re.MULTILINE)
 
 
 def cmyk_for(inks: Inks, profile: Path) -> Callable[[Rgb], tuple[float, ...]]:
