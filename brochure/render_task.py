@@ -88,34 +88,51 @@ def render_from_layout(editions: list[Edition]) -> list[Any]:
     for edition in editions:
         started = time.perf_counter()
         try:
-            data = _derive(edition, made)
+            data, findings = _derived(edition, made)
         except CannotDerive:
             outcomes.append(render_alone(edition))
             continue
-        pdf = replace(made, data=data, originals={}, warnings=list(made.warnings))
-        pdf.findings = preflight(edition, data)
+        pdf = replace(made, data=data, originals={}, warnings=list(made.warnings),
+                      findings=findings)
         outcomes.append((pdf, share + time.perf_counter() - started))
     return outcomes
 
 
-def _derive(edition: Edition, made) -> bytes:
-    from brochure.pdf.derive import derive_print, derive_screen
+def _derived(edition: Edition, made) -> tuple[bytes, list]:
+    """The edition derived from the layout just rendered, and its preflight's
+    findings, read from the derived file while it is open (not parsed again)."""
+    from brochure.pdf.derive import derive_print, derive_screen, document_id, open_layout
     from brochure.render.render_html import link_texts
 
     layout = edition.layout
     assert layout is not None
-    if edition.kind == "screen":
-        return derive_screen(made.data, layout.bleed_mm, link_texts(layout.html), SCREEN_PPI)
-    assert edition.cmyk_profile is not None
-    return derive_print(made.data, layout.bleed_mm, layout.inks, edition.cmyk_profile,
-                        made.originals)
+    with open_layout(made.data) as pdf:
+        if edition.kind == "screen":
+            data = derive_screen(pdf, layout.bleed_mm, link_texts(layout.html), SCREEN_PPI)
+        else:
+            assert edition.cmyk_profile is not None
+            data = derive_print(pdf, document_id(made.data), layout.bleed_mm, layout.inks,
+                                edition.cmyk_profile, made.originals)
+        return data, _claims(edition, _report_of(edition, pdf, len(data)))
+
+
+def _report_of(edition: Edition, pdf, size: int):
+    from brochure.pdf.inspect import report_of
+    from brochure.pdf.preflight import NEEDS
+
+    return report_of(pdf, edition.output, size, NEEDS[edition.kind])
 
 
 def preflight(edition: Edition, data: bytes) -> list:
     """What a print shop or an accessibility checker would find wrong with the
     edition, judged against what its kind claims."""
     from brochure.pdf.inspect import inspect_pdf
-    from brochure.pdf.preflight import NEEDS, check_claims
+    from brochure.pdf.preflight import NEEDS
 
-    return check_claims(inspect_pdf(edition.output, data, NEEDS[edition.kind]), edition.kind,
-                        **edition.claim_settings)
+    return _claims(edition, inspect_pdf(edition.output, data, NEEDS[edition.kind]))
+
+
+def _claims(edition: Edition, report) -> list:
+    from brochure.pdf.preflight import check_claims
+
+    return check_claims(report, edition.kind, **edition.claim_settings)

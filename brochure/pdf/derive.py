@@ -34,45 +34,53 @@ from brochure.pdf.recolour import CannotDerive, Inks, recolour
 from brochure.pdf.reimage import images_downsampled, images_to_cmyk
 from brochure.render.colour import profile_name
 
-__all__ = ["CannotDerive", "derive_print", "derive_screen"]
+__all__ = ["CannotDerive", "derive_print", "derive_screen", "document_id", "open_layout"]
 
 
-def derive_screen(layout: bytes, bleed_mm: float, texts: Mapping[str, list[str]],
+def open_layout(layout: bytes) -> pikepdf.Pdf:
+    """The layout, opened to derive one edition from it (each derivation
+    changes it: open it once per edition)."""
+    return pikepdf.open(io.BytesIO(layout))
+
+
+def document_id(layout: bytes) -> uuid.UUID:
+    """The print edition's XMP document id: derived from its layout, so stable."""
+    return uuid.UUID(bytes=hashlib.sha256(b"print" + layout).digest()[:16], version=4)
+
+
+def derive_screen(pdf: pikepdf.Pdf, bleed_mm: float, texts: Mapping[str, list[str]],
                   ppi: float) -> bytes:
-    """The screen edition: the layout cut to its trim, images at ``ppi``."""
-    with pikepdf.open(io.BytesIO(layout)) as pdf:
-        if "/StructTreeRoot" not in pdf.Root:
-            raise CannotDerive("the layout is not tagged")
-        for page in pdf.pages:
-            trim = _trim(page, bleed_mm)
-            page.obj.MediaBox = trim
-            page.obj.TrimBox = Array(list(trim))
-            page.obj.BleedBox = Array(list(trim))
-        images_downsampled(pdf, ppi)
-        return finish_links_in(pdf, texts)
+    """The screen edition, from the open layout: cut to its trim, images at
+    ``ppi``; the file saved (``pdf`` stays open, as saved)."""
+    if "/StructTreeRoot" not in pdf.Root:
+        raise CannotDerive("the layout is not tagged")
+    for page in pdf.pages:
+        trim = _trim(page, bleed_mm)
+        page.obj.MediaBox = trim
+        page.obj.TrimBox = Array(list(trim))
+        page.obj.BleedBox = Array(list(trim))
+    images_downsampled(pdf, ppi)
+    return finish_links_in(pdf, texts)
 
 
-def derive_print(layout: bytes, bleed_mm: float, inks: Inks, profile: Path,
-                 originals: Mapping[str, bytes]) -> bytes:
-    """The print edition (PDF/X-4): the layout in the profile's CMYK."""
-    with pikepdf.open(io.BytesIO(layout)) as pdf:
-        icc = pikepdf.Stream(pdf, zlib.compress(profile.read_bytes(), 6))
-        icc.Filter, icc.N = Name.FlateDecode, 4
-        recolour(pdf, inks, profile, pdf.make_indirect(Array([Name.ICCBased, icc])))
-        images_to_cmyk(pdf, originals, profile)
-        _untag(pdf)
-        name = String(profile_name(profile))
-        pdf.Root.OutputIntents = Array([Dictionary(
-            Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=name,
-            Info=name, DestOutputProfile=icc)])
-        document_id = uuid.UUID(bytes=hashlib.sha256(b"print" + layout).digest()[:16],
-                                version=4)
-        pdf.Root.Metadata.write(_pdf_x4_metadata(pdf.Root.Metadata.read_bytes(),
-                                                 document_id))
-        if "/Info" not in pdf.trailer:
-            pdf.trailer.Info = pdf.make_indirect(Dictionary())
-        pdf.trailer.Info.Trapped = Name("/False")
-        return finish_print_pages(pdf, bleed_mm, version="1.6")
+def derive_print(pdf: pikepdf.Pdf, document: uuid.UUID, bleed_mm: float, inks: Inks,
+                 profile: Path, originals: Mapping[str, bytes]) -> bytes:
+    """The print edition (PDF/X-4), from the open layout: in the profile's
+    CMYK; the file saved (``pdf`` stays open, as saved)."""
+    icc = pikepdf.Stream(pdf, zlib.compress(profile.read_bytes(), 6))
+    icc.Filter, icc.N = Name.FlateDecode, 4
+    recolour(pdf, inks, profile, pdf.make_indirect(Array([Name.ICCBased, icc])))
+    images_to_cmyk(pdf, originals, profile)
+    _untag(pdf)
+    name = String(profile_name(profile))
+    pdf.Root.OutputIntents = Array([Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=name,
+        Info=name, DestOutputProfile=icc)])
+    pdf.Root.Metadata.write(_pdf_x4_metadata(pdf.Root.Metadata.read_bytes(), document))
+    if "/Info" not in pdf.trailer:
+        pdf.trailer.Info = pdf.make_indirect(Dictionary())
+    pdf.trailer.Info.Trapped = Name("/False")
+    return finish_print_pages(pdf, bleed_mm, version="1.6")
 
 
 def _trim(page: pikepdf.Page, bleed_mm: float) -> Array:
