@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ class Layout:
     bleed_mm: float                 # at the printed size
     inks: dict[tuple[int, int, int], tuple[float, ...]]  # the palette: sRGB → CMYK
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The same for every edition derived from this layout."""
         return digest(repr((self.html, self.stylesheets, self.options,
