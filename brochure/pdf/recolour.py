@@ -83,7 +83,10 @@ def _recolour_resources(resources: pikepdf.Object | None, convert: Callable,
         if font.get("/Subtype") == "/Type3":
             raise CannotDerive("a Type 3 font draws its own colours")
     streams = [x for x in resources.get("/XObject", {}).values() if x.get("/Subtype") == "/Form"]
-    streams += [p for p in resources.get("/Pattern", {}).values() if p.get("/PatternType") == 1]
+    patterns = list(resources.get("/Pattern", {}).values())
+    if any(p.get("/PatternType") != 1 for p in patterns):
+        raise CannotDerive("a shading pattern: the renderer draws shadings with 'sh'")
+    streams += patterns
     for state in resources.get("/ExtGState", {}).values():
         mask = state.get("/SMask")
         if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
