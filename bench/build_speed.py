@@ -172,46 +172,53 @@ def write_editions(content: Path, languages: list[str] | None, path: Path) -> in
 
 
 def stage_breakdown(content: Path, languages: list[str] | None) -> None:
-    """Where the time of one process goes (rendering warm: fonts, parsed stylesheets)."""
+    """Where the time of one process goes (rendering warm: fonts, parsed stylesheets):
+    each language's one layout, the editions derived from it, their preflight."""
     from brochure.build import prepare
-    from brochure.pdf.inspect import inspect_pdf
-    from brochure.pdf.postprocess import finish_links, finish_print
+    from brochure.pdf.derive import derive_print, derive_screen, document_id, open_layout
+    from brochure.pdf.inspect import report_of
     from brochure.pdf.preflight import NEEDS, check_claims
     from brochure.problems import Problems
     from brochure.render.render_html import link_texts
-    from brochure.render.render_pdf import Renderer
+    from brochure.render_task import _the_renderer
 
     started = time.perf_counter()
     editions = prepare(content, languages, content.parent / "x", False, Problems())
     prepared = time.perf_counter() - started
-    renderer = Renderer()
-    for edition in editions:  # warm up: fonts, parsed stylesheets
-        renderer.render(edition.html, edition.base_dir, edition.stylesheets, edition.roots,
-                        edition.options, edition.cmyk_profile)
+    layouts = {e.layout.key: e.layout for e in editions if e.layout}
+    renderer = _the_renderer()
+    for layout in layouts.values():  # warm up: fonts, parsed stylesheets
+        renderer.render(layout.html, layout.base_dir, layout.stylesheets, layout.roots,
+                        layout.options)
     rendering = post = checks = 0.0
-    for edition in editions:
+    made = {}
+    for key, layout in layouts.items():
         started = time.perf_counter()
-        pdf = renderer.render(edition.html, edition.base_dir, edition.stylesheets,
-                              edition.roots, edition.options, edition.cmyk_profile)
+        made[key] = renderer.render(layout.html, layout.base_dir, layout.stylesheets,
+                                    layout.roots, layout.options)
         rendering += time.perf_counter() - started
+    for edition in editions:
+        layout, pdf = edition.layout, made[edition.layout.key]
         started = time.perf_counter()
-        if edition.kind == "print":
-            pdf.data = finish_print(pdf.data, edition.bleed_mm)
-        elif edition.options.get("pdf_tags"):
-            pdf.data = finish_links(pdf.data, link_texts(edition.html),
-                                    archive=edition.kind == "archive")
-        post += time.perf_counter() - started
-        started = time.perf_counter()
-        check_claims(inspect_pdf(edition.output, pdf.data, NEEDS[edition.kind]), edition.kind)
-        checks += time.perf_counter() - started
+        with open_layout(pdf.data) as opened:
+            if edition.kind == "screen":
+                data = derive_screen(opened, layout.bleed_mm, link_texts(layout.html), 150)
+            else:
+                data = derive_print(opened, document_id(pdf.data), layout.bleed_mm,
+                                    layout.inks, edition.cmyk_profile, pdf.originals)
+            post += time.perf_counter() - started
+            started = time.perf_counter()
+            check_claims(report_of(opened, edition.output, len(data), NEEDS[edition.kind]),
+                         edition.kind)
+            checks += time.perf_counter() - started
     whole = prepared + rendering + post + checks
-    print(f"stages, one process, {len(editions)} editions (rendering warm):")
+    print(f"stages, one process, {len(editions)} editions from {len(layouts)} layouts "
+          "(rendering warm):")
     for name, seconds in (("load, validate, localise, HTML, glyph check", prepared),
-                          ("render (WeasyPrint layout + PDF, layout gate)", rendering),
-                          ("post-process (print: CMYK marks, boxes, id; links)", post),
+                          ("render (one layout per language, layout gate)", rendering),
+                          ("derive (screen: trim, images; print: CMYK, X-4)", post),
                           ("preflight (the parts each kind's claims read)", checks)):
         print(f"  {name:52} {seconds:6.2f} s  {seconds / whole * 100:4.0f} %")
-
 
 if __name__ == "__main__":
     main()

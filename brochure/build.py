@@ -9,7 +9,6 @@ was.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,13 +104,16 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         if final and found.warnings:
             found = _refused_as_draft(found)
         for page_format in formats:
+            made = []
             for kind_name in kinds:
                 kind = kind_named(kind_name, project.edition.print.variant)
                 edition = make_edition(project, language, kind, page_format, context, out_dir,
                                    shared_inputs, found)
                 if edition is not None:
                     edition.warnings = len(found.warnings)
-                    editions.append(edition)
+                    made.append(edition)
+            _derive_from_one_layout(project, made, context, shared_inputs)
+            editions.extend(made)
         if editions and editions[-1].language == language:
             sources = [project.texts[language], project.texts[project.edition.master],
                        project.edition_source]
@@ -126,6 +128,7 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
              shared_inputs: dict[str, Any], problems: Problems) -> Edition | None:
     """One language in one edition kind and page format, or None when its
     template fails."""
+    from brochure.content.localise import leaflet_sections
     from brochure.output.records import stat_digests
     from brochure.render import fonts
     from brochure.render.editions import ink_colour, palette_css, print_css, qr_code
@@ -170,12 +173,22 @@ def make_edition(project: Project, language: str, kind: EditionKind, page_format
         text=project.texts[language])
 
 
-def leaflet_sections(sections: list[dict[str, Any]], chosen: list[str],
-                     digits: Callable[[str], str]) -> list[dict[str, Any]]:
-    """The leaflet's themes in its own order, numbered 01, 02, 03 by their
-    place in the leaflet: a theme left out leaves no gap in the numbers."""
-    shown = sorted((s for s in sections if s["id"] in chosen), key=lambda s: chosen.index(s["id"]))
-    return [{**s, "number": digits(f"{place:02d}")} for place, s in enumerate(shown, start=1)]
+def _derive_from_one_layout(project: Project, made: list[Edition], context: dict[str, Any],
+                            shared_inputs: dict[str, Any]) -> None:
+    """A language's screen and print editions in one format, derived from one
+    layout (made of its screen edition, built or not)."""
+    from brochure.plan import share_layout
+    from brochure.render.editions import SCREEN, derives_from_layout, inks
+
+    derived = [e for e in made if derives_from_layout(e.kind, e.options["pdf_variant"])]
+    if not derived:
+        return
+    first = derived[0]
+    screen = next((e for e in derived if e.kind == "screen"), None) or make_edition(
+        project, first.language, SCREEN, first.page_format, context, first.output.parent,
+        shared_inputs, Problems())
+    if screen is not None:
+        share_layout(screen, derived, project.edition.print.bleed_mm, inks(project.palette))
 
 
 def _report_stale(project: Project, status: LanguageStatus, found: Problems) -> None:

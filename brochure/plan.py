@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brochure.output.records import fingerprint
+from brochure.output.records import digest, fingerprint
 from brochure.problems import Problems
 
 # The stages are imported when first used: a build or check in which nothing
@@ -17,6 +18,27 @@ if TYPE_CHECKING:
 
     from brochure.content.sources import Source
 
+
+
+@dataclass
+class Layout:
+    """The one layout a language's screen and print editions in one format are
+    derived from (``pdf/derive.py``): the screen edition's HTML and sRGB palette
+    in the print geometry, written once as tagged PDF/UA-1."""
+
+    html: str
+    base_dir: Path
+    stylesheets: list[Path | str]
+    roots: list[Path]
+    options: dict[str, Any]
+    bleed_mm: float                 # at the printed size
+    inks: dict[tuple[int, int, int], tuple[float, ...]]  # the palette: sRGB → CMYK
+
+    @cached_property
+    def key(self) -> str:
+        """The same for every edition derived from this layout."""
+        return digest(repr((self.html, self.stylesheets, self.options,
+                            sorted(self.inks.items()))).encode())
 
 
 @dataclass
@@ -43,13 +65,19 @@ class Edition:
     # Rendered parts joined after this edition's own pages (pdf/join.Part): a
     # delegation's edition is its own pages, then the brochure's, rendered once.
     joined: list[Any] = field(default_factory=list)
+    layout: Layout | None = None    # derived from it (screen, print), or rendered on its own
+
+    def derive_from(self, layout: Layout) -> None:
+        self.layout = layout
+        self.inputs = {**self.inputs, "layout": layout.key}
 
     @property
     def expected_cost(self) -> float:
         """A guess at the rendering time, to start the longest editions first:
         Han and Hangul text costs about twice as much to lay out and subset."""
         return len(self.html) * (2.0 if self.script in ("Kore", "Jpan", "Hans", "Hant")
-                                 else 1.0) * (1.3 if self.kind == "print" else 1.0)
+                                 else 1.0) * (1.3 if self.kind == "print" else 1.0) \
+            * (0.6 if self.layout else 1.0)
 
     @property
     def claim_settings(self) -> dict[str, Any]:
@@ -84,3 +112,20 @@ class BuildReport:
 
 
 Progress = Callable[[Built, int, int], None]  # an edition done, how many done, of how many
+
+
+def share_layout(screen: Edition, editions: list[Edition], bleed_mm: float,
+                 inks: dict[tuple[int, int, int], tuple[float, ...]]) -> None:
+    """Derive ``editions`` (a language's screen and PDF/X-4 print editions in
+    one format) from one layout made of ``screen`` (that language's screen
+    edition, built or not) in the print geometry."""
+    from brochure.render.editions import LAYOUT_OPTIONS, bleed_css
+
+    zoom = screen.options.get("zoom", 1.0)
+    palette, *files = screen.stylesheets
+    layout = Layout(
+        screen.html, screen.base_dir, [palette, bleed_css(bleed_mm / zoom), *files],
+        screen.roots, {**LAYOUT_OPTIONS, **({"zoom": zoom} if zoom != 1.0 else {})},
+        bleed_mm, inks)
+    for edition in editions:
+        edition.derive_from(layout)

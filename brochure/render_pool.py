@@ -4,7 +4,6 @@ rendered, post-processed and preflighted; Ctrl-C stops the pool at once."""
 from __future__ import annotations
 
 import signal
-import time
 from typing import TYPE_CHECKING, Any
 
 from brochure import defaults
@@ -17,54 +16,7 @@ if TYPE_CHECKING:
 
 
 from brochure.plan import Built, Edition, Progress
-
-_renderer = None
-
-
-def _render_one(edition: Edition):
-    """Render in the current process with its one Renderer (fonts, parsed CSS)."""
-    global _renderer
-    from brochure.render.render_pdf import RefusedResource, Renderer
-
-    if _renderer is None:
-        _renderer = Renderer()
-    started = time.perf_counter()
-    try:
-        pdf = _renderer.render(edition.html, edition.base_dir, edition.stylesheets,
-                               edition.roots, edition.options, edition.cmyk_profile)
-    except RefusedResource as exc:
-        return exc
-    if edition.joined:
-        from brochure.pdf.join import pad_pages
-
-        # Front matter fills whole sheets of a stitched booklet.
-        pdf.data, pdf.pages = pad_pages(pdf.data, defaults.BOOKLET_PAGES)
-    if edition.kind == "print":
-        from brochure.pdf.postprocess import finish_print
-
-        pdf.data = finish_print(pdf.data, edition.bleed_mm, pdf.folds)
-    elif edition.options.get("pdf_tags"):
-        from brochure.pdf.postprocess import finish_links
-        from brochure.render.render_html import link_texts
-
-        pdf.data = finish_links(pdf.data, link_texts(edition.html),
-                                archive=edition.kind == "archive")
-    if edition.joined:
-        from brochure.pdf.join import Part, join
-
-        pdf.data, pdf.pages = join([Part(pdf.data, numbering="r"), *edition.joined])
-    pdf.findings = _preflight(edition, pdf.data)
-    return pdf, time.perf_counter() - started
-
-
-def _preflight(edition: Edition, data: bytes) -> list:
-    """What a print shop or an accessibility checker would find wrong with the
-    edition, judged against what its kind claims."""
-    from brochure.pdf.inspect import inspect_pdf
-    from brochure.pdf.preflight import NEEDS, check_claims
-
-    return check_claims(inspect_pdf(edition.output, data, NEEDS[edition.kind]), edition.kind,
-                        **edition.claim_settings)
+from brochure.render_task import render_task
 
 
 def render_all(editions: list[Edition], jobs: int | None,
@@ -92,8 +44,10 @@ def render_all(editions: list[Edition], jobs: int | None,
         return outcomes
     jobs = min(jobs or defaults.default_jobs(), len(editions))
     if jobs <= 1:
-        for index, edition in enumerate(editions):
-            done(index, _render_one(edition))
+        for group in _by_layout(editions).values():
+            for index, outcome in zip(group, render_task([editions[i] for i in group]),
+                                      strict=True):
+                done(index, outcome)
         return outcomes
     _run_tasks(_LocalPool(jobs), editions, done)
     return outcomes
@@ -123,12 +77,13 @@ def _tasks(editions: list[Edition], slots: int) -> list[list[int]]:
     """One task per language: a worker then holds the fonts of the languages it
     rendered, not of every language (a CJK font collection is ~100 MB in
     memory). Longest first, so that no worker is left with a long task at the
-    end. With few languages, one task per edition keeps every worker busy instead."""
+    end. With few languages, one task per edition (or per layout, its editions
+    derived from it) keeps every worker busy instead."""
     groups: dict[str, list[int]] = {}
     for index, edition in enumerate(editions):
         groups.setdefault(edition.language, []).append(index)
     if len(groups) < 2 * slots:
-        groups = {str(index): [index] for index in range(len(editions))}
+        groups = _by_layout(editions)
     return sorted(groups.values(),
                   key=lambda group: -sum(editions[i].expected_cost for i in group))
 
@@ -174,5 +129,13 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
         worker.join(timeout=1)
 
 
+def _by_layout(editions: list[Edition]) -> dict[str, list[int]]:
+    """Editions derived from one layout together, the others one by one."""
+    groups: dict[str, list[int]] = {}
+    for index, edition in enumerate(editions):
+        groups.setdefault(edition.layout.key if edition.layout else str(index), []).append(index)
+    return groups
+
+
 def render_group(editions: list[Edition]) -> list[Any]:
-    return [_render_one(edition) for edition in editions]
+    return render_task(editions)

@@ -14,7 +14,8 @@ from PIL import Image
 from test_design import body_end, letters
 from test_right_to_left import MM
 
-from brochure.build import build, leaflet_sections
+from brochure.build import build
+from brochure.content.localise import leaflet_sections
 from brochure.render.render_html import paragraphs_within
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -237,3 +238,11 @@ def compact_number(value: Decimal, locale: Locale) -> str:
         before, _zeros, after = re.split(r"(0+)", chosen.pattern.replace("'", ""), maxsplit=1)
         return f"{before}{number}{after}"
     return format_decimal(value, locale=locale, numbering_system="default")
+
+
+def leaflet_sections(sections: list[dict[str, Any]], chosen: list[str],
+                     digits: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The leaflet's themes in its own order, numbered 01, 02, 03 by their
+    place in the leaflet: a theme left out leaves no gap in the numbers."""
+    shown = sorted((s for s in sections if s["id"] in chosen), key=lambda s: chosen.index(s["id"]))
+    return [{**s, "number": digits(f"{place:02d}")} for place, s in enumerate(shown, start=1)]

@@ -71,6 +71,13 @@ def inspect_pdf(path: Path | str, data: bytes | None = None,
                        frozenset(parts))
 
 
+def report_of(pdf: pikepdf.Pdf, path: Path, size: int,
+              parts: Collection[str] = PARTS) -> PdfReport:
+    """``inspect_pdf`` of a PDF already open (and just saved, ``size`` bytes):
+    read once, not parsed again."""
+    return _report(pdf, path, size, frozenset(parts))
+
+
 def _report(pdf: pikepdf.Pdf, path: Path, size: int, parts: frozenset[str]) -> PdfReport:
     found = Found()
     walked = "colours" in parts or "fonts" in parts

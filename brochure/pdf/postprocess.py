@@ -40,22 +40,33 @@ def finish_print(data: bytes, bleed_mm: float, folds: list[list[float]] | None =
     stable document id, and fold marks where ``folds`` says (per page, mm
     from the trim's left edge; see layout.panel_edges)."""
     data = _stable_document_id(data)
-    folds = folds or []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         seen: set[tuple[int, int]] = set()
-        for number, page in enumerate(pdf.pages):
+        for page in pdf.pages:
             page.contents_coalesce()
             _rgb_to_cmyk(page.obj.Contents, page.obj.get("/Resources"), seen)
-            _set_boxes(page, bleed_mm)
-            _add_crop_marks(page, bleed_mm, folds[number] if number < len(folds) else [])
-            _drop_annotations(page)
-        # The renderer's file identifier hashes the random id: let qpdf derive
-        # both halves from the content instead.
-        if "/ID" in pdf.trailer:
-            del pdf.trailer.ID
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=False,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return finish_print_pages(pdf, bleed_mm, folds=folds)
+
+
+def finish_print_pages(pdf: pikepdf.Pdf, bleed_mm: float, version: str = "",
+                       folds: list[list[float]] | None = None) -> bytes:
+    """Page boxes, crop marks in the slug and no annotations; the file saved
+    with an identifier derived from its content (``version``: the PDF version
+    to claim, when not the renderer's; ``folds``: each page's fold positions,
+    mm from the left)."""
+    folds = folds or []
+    for number, page in enumerate(pdf.pages):
+        _set_boxes(page, bleed_mm)
+        _add_crop_marks(page, bleed_mm, folds[number] if number < len(folds) else [])
+        _drop_annotations(page)
+    # The renderer's file identifier hashes the random id: let qpdf derive
+    # both halves from the content instead.
+    if "/ID" in pdf.trailer:
+        del pdf.trailer.ID
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=False,
+             object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+             force_version=version or pdf.pdf_version)
     return out.getvalue()
 
 
@@ -174,24 +185,29 @@ def finish_links(data: bytes, texts: Mapping[str, list[str]], archive: bool = Fa
             return data
         if archive:
             _no_interpolation(pdf)
-        parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
-        words = {target: iter(found) for target, found in texts.items()}
-        described: dict[tuple[int, int], str] = {}
-        for page in pdf.pages:
-            for link, annotations in _links_on(page, parents):
-                kept = _merge(page, link, annotations, parents)
-                _tag_in(kept, link, parents)
-                target = str(kept.get("/Contents", ""))
-                if link.objgen not in described:  # a link on two pages: the same words
-                    described[link.objgen] = next(words.get(target, iter(())), target)
-                kept.Contents = pikepdf.String(described[link.objgen])
-        _untag_nested_links(pdf.Root.StructTreeRoot)
-        out = io.BytesIO()
-        # Streams are written as they came; qpdf derives the new half of the
-        # file identifier from the content.
-        pdf.save(out, deterministic_id=True,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return finish_links_in(pdf, texts)
+
+
+def finish_links_in(pdf: pikepdf.Pdf, texts: Mapping[str, list[str]]) -> bytes:
+    """``finish_links`` on an open, tagged PDF: the file saved."""
+    parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    words = {target: iter(found) for target, found in texts.items()}
+    described: dict[tuple[int, int], str] = {}
+    for page in pdf.pages:
+        for link, found in _links_on(page, parents):
+            kept = _merge(page, link, found, parents)
+            _tag_in(kept, link, parents)
+            target = str(kept.get("/Contents", ""))
+            if link.objgen not in described:  # a link on two pages: the same words
+                described[link.objgen] = next(words.get(target, iter(())), target)
+            kept.Contents = pikepdf.String(described[link.objgen])
+    _untag_nested_links(pdf.Root.StructTreeRoot)
+    out = io.BytesIO()
+    # Streams are written as they came; qpdf derives the new half of the
+    # file identifier from the content.
+    pdf.save(out, deterministic_id=True,
+             stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             object_stream_mode=pikepdf.ObjectStreamMode.preserve)
     return out.getvalue()
 
 

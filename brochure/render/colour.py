@@ -192,3 +192,10 @@ def _transform_to_srgb(source: ImageCms.ImageCmsProfile, mode: str,
     return ImageCms.buildTransform(
         source, ImageCms.createProfile("sRGB"), mode, "RGB",
         renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+
+@cache
+def profile_name(profile: Path) -> str:
+    """How an output intent names the profile's printing condition (as the renderer does)."""
+    opened = ImageCms.getOpenProfile(str(profile)).profile
+    return (opened.model or opened.profile_description or profile.stem).strip()

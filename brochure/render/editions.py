@@ -79,13 +79,37 @@ def print_css(profile: Path, bleed_mm: float) -> str:
         "@color-profile device-cmyk {\n"
         f"  src: url({profile.resolve().as_uri()});\n"
         "  components: cyan, magenta, yellow, black;\n"
-        "}\n"
+        "}\n" + bleed_css(bleed_mm)
+    )
+
+
+def bleed_css(bleed_mm: float) -> str:
+    """The print geometry: the page's bleed, and the cover picture running into it."""
+    return (
         # No marks: the renderer would draw them inside the bleed; post-processing
         # draws them in a slug beyond it (postprocess.finish_print).
         f"@page {{ bleed: {bleed_mm:g}mm; }}\n"
         # Full-page pictures run into the bleed, so that trimming leaves no white edge.
         f".cover-frame {{ margin: -{bleed_mm:g}mm -{bleed_mm:g}mm 0; }}\n"
     )
+
+
+def derives_from_layout(kind: str, pdf_variant: str) -> bool:
+    """Whether an edition is derived from its language's one layout
+    (``pdf/derive.py``) rather than rendered on its own: screen, and print as
+    PDF/X-4 (PDF/X-1a forbids the transparency a derived file keeps)."""
+    return kind == "screen" or (kind == "print" and pdf_variant == "pdf/x-4")
+
+
+# The one layout is written as a tagged PDF/UA-1 file, images at their full size:
+# the screen edition keeps that, the print edition is given PDF/X-4's identity.
+LAYOUT_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+def inks(palette: dict[str, Colour]) -> dict[tuple[int, int, int], tuple[float, ...]]:
+    """The palette's colours: each sRGB colour and the CMYK the print edition uses for it."""
+    return {tuple(int(c.rgb[i:i + 2], 16) for i in (1, 3, 5)):  # type: ignore[misc]
+            tuple(round(v / 100, 4) for v in c.cmyk) for c in palette.values()}
 
 
 @cache

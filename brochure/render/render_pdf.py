@@ -10,6 +10,7 @@ pages go through the layout gate (``layout.check_layout``) before they are writt
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,12 +59,17 @@ class ConvertedImage(URLFetcherResponse):
 class ConfinedFetcher(URLFetcher):
     """Serves only local files inside ``roots``. For a print edition
     (``cmyk_profile`` given) it hands out images converted to CMYK; for the
-    others, raster images that are not plain sRGB converted to sRGB."""
+    others, raster images that are not plain sRGB converted to sRGB.
+
+    ``originals`` keeps each raster file it served in sRGB, by the digest of
+    the bytes handed out: a print edition derived from an sRGB layout converts
+    the original to CMYK, as this fetcher would have (``pdf/derive.py``)."""
 
     def __init__(self, roots: list[Path], cmyk_profile: Path | None = None):
         super().__init__(allowed_protocols={"file", "data"}, timeout=5)
         self.roots = [root.resolve() for root in roots]
         self.cmyk_profile = cmyk_profile
+        self.originals: dict[str, bytes] = {}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None):
         parts = urlsplit(url)
@@ -100,6 +106,7 @@ class ConfinedFetcher(URLFetcher):
         response.close()
         # An untagged CMYK image is taken to be in the default press profile.
         converted = colour.image_to_srgb(data, DEFAULT_CMYK_PROFILE)
+        self.originals[hashlib.sha256(converted or data).hexdigest()] = data
         if converted is None:
             # The file as it is: the renderer may read it again from disk, harmlessly.
             return _converted(response.url, data, response.content_type, keep_path=True)
@@ -157,6 +164,7 @@ class RenderedPdf:
     findings: list = field(default_factory=list)  # preflight findings (build.py)
     layout: list[Finding] = field(default_factory=list)  # what does not fit (layout.py)
     folds: list[list[float]] = field(default_factory=list)  # per page, mm from the left
+    originals: dict[str, bytes] = field(default_factory=dict)  # ConfinedFetcher.originals
 
 
 class Renderer:
@@ -225,7 +233,8 @@ class Renderer:
         others = [m for m in catcher.records if m not in missing]
         boxes = [page._page_box for page in document.pages]
         return RenderedPdf(data, len(document.pages), others, missing,
-                           layout=check_layout(boxes, scale=zoom), folds=panel_edges(boxes))
+                           layout=check_layout(boxes, scale=zoom), folds=panel_edges(boxes),
+                           originals=fetcher.originals)
 
 
 # Chinese and Japanese justified between characters (see justify): while a

@@ -1,0 +1,147 @@
+"""One task of the worker pool: editions rendered, post-processed and
+preflighted in the current process, with its one Renderer (fonts, parsed CSS).
+
+A language's screen and print editions in one format are laid out and
+written once, as their one layout (``plan.Layout``), and derived from it
+(``pdf/derive.py``); an edition that cannot be derived exactly is rendered
+on its own, as are archive editions and PDF/X-1a print editions.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from brochure.defaults import BOOKLET_PAGES, SCREEN_PPI
+from brochure.plan import Edition
+
+_renderer = None
+
+
+def render_task(editions: list[Edition]) -> list[Any]:
+    """Each edition's outcome, in order: (RenderedPdf, seconds) or the
+    RefusedResource that stopped it. Editions that share a layout share its render."""
+    outcomes: dict[int, Any] = {}
+    shared: dict[str, list[int]] = {}
+    for index, edition in enumerate(editions):
+        if edition.layout is None:
+            outcomes[index] = render_alone(edition)
+        else:
+            shared.setdefault(edition.layout.key, []).append(index)
+    for indices in shared.values():
+        derived = render_from_layout([editions[i] for i in indices])
+        outcomes.update(zip(indices, derived, strict=True))
+    return [outcomes[index] for index in range(len(editions))]
+
+
+def _the_renderer():
+    global _renderer
+    from brochure.render.render_pdf import Renderer
+
+    if _renderer is None:
+        _renderer = Renderer()
+    return _renderer
+
+
+def render_alone(edition: Edition):
+    """The edition rendered on its own, post-processed and preflighted."""
+    from brochure.render.render_pdf import RefusedResource
+
+    started = time.perf_counter()
+    try:
+        pdf = _the_renderer().render(edition.html, edition.base_dir, edition.stylesheets,
+                                     edition.roots, edition.options, edition.cmyk_profile)
+    except RefusedResource as exc:
+        return exc
+    if edition.joined:
+        from brochure.pdf.join import pad_pages
+
+        # Front matter fills whole sheets of a stitched booklet.
+        pdf.data, pdf.pages = pad_pages(pdf.data, BOOKLET_PAGES)
+    if edition.kind == "print":
+        from brochure.pdf.postprocess import finish_print
+
+        pdf.data = finish_print(pdf.data, edition.bleed_mm, pdf.folds)
+    elif edition.options.get("pdf_tags"):
+        from brochure.pdf.postprocess import finish_links
+        from brochure.render.render_html import link_texts
+
+        pdf.data = finish_links(pdf.data, link_texts(edition.html),
+                                archive=edition.kind == "archive")
+    if edition.joined:
+        from brochure.pdf.join import Part, join
+
+        pdf.data, pdf.pages = join([Part(pdf.data, numbering="r"), *edition.joined])
+    pdf.originals = {}
+    pdf.findings = preflight(edition, pdf.data)
+    return pdf, time.perf_counter() - started
+
+
+def render_from_layout(editions: list[Edition]) -> list[Any]:
+    """Editions derived from their one layout, laid out and written once."""
+    from dataclasses import replace
+
+    from brochure.pdf.derive import CannotDerive
+    from brochure.render.render_pdf import RefusedResource
+
+    layout = editions[0].layout
+    assert layout is not None
+    started = time.perf_counter()
+    try:
+        made = _the_renderer().render(layout.html, layout.base_dir, layout.stylesheets,
+                                      layout.roots, layout.options)
+    except RefusedResource as exc:
+        return [exc for _ in editions]
+    share = (time.perf_counter() - started) / len(editions)  # the layout's time, shared
+    outcomes = []
+    for edition in editions:
+        started = time.perf_counter()
+        try:
+            data, findings = _derived(edition, made)
+        except CannotDerive:
+            outcomes.append(render_alone(edition))
+            continue
+        pdf = replace(made, data=data, originals={}, warnings=list(made.warnings),
+                      findings=findings)
+        outcomes.append((pdf, share + time.perf_counter() - started))
+    return outcomes
+
+
+def _derived(edition: Edition, made) -> tuple[bytes, list]:
+    """The edition derived from the layout just rendered, and its preflight's
+    findings, read from the derived file while it is open (not parsed again)."""
+    from brochure.pdf.derive import derive_print, derive_screen, document_id, open_layout
+    from brochure.render.render_html import link_texts
+
+    layout = edition.layout
+    assert layout is not None
+    with open_layout(made.data) as pdf:
+        if edition.kind == "screen":
+            data = derive_screen(pdf, layout.bleed_mm, link_texts(layout.html), SCREEN_PPI)
+        else:
+            assert edition.cmyk_profile is not None
+            data = derive_print(pdf, document_id(made.data), layout.bleed_mm, layout.inks,
+                                edition.cmyk_profile, made.originals, made.folds)
+        return data, _claims(edition, _report_of(edition, pdf, len(data)))
+
+
+def _report_of(edition: Edition, pdf, size: int):
+    from brochure.pdf.inspect import report_of
+    from brochure.pdf.preflight import NEEDS
+
+    return report_of(pdf, edition.output, size, NEEDS[edition.kind])
+
+
+def preflight(edition: Edition, data: bytes) -> list:
+    """What a print shop or an accessibility checker would find wrong with the
+    edition, judged against what its kind claims."""
+    from brochure.pdf.inspect import inspect_pdf
+    from brochure.pdf.preflight import NEEDS
+
+    return _claims(edition, inspect_pdf(edition.output, data, NEEDS[edition.kind]))
+
+
+def _claims(edition: Edition, report) -> list:
+    from brochure.pdf.preflight import check_claims
+
+    return check_claims(report, edition.kind, **edition.claim_settings)
