@@ -24,8 +24,9 @@ _BODY_TEXT = re.compile(r">([^<]+)<")
 
 
 def printed_characters(html: str) -> set[str]:
-    """The characters of the page body's text (not tags, not attribute values)."""
-    body = html.partition("<body")[2]
+    """The characters of the page body's text (not tags, not attribute values);
+    ``html`` may also be a fragment of a body (a delegation's own pages)."""
+    body = html.partition("<body")[2] if "<body" in html else html
     text = "".join(html_module.unescape(t) for t in _BODY_TEXT.findall(body))
     return {c for c in text if not _needs_no_glyph(c)}
 
