@@ -28,8 +28,15 @@ from typing import Any
 
 MM_PER_PT = 25.4 / 72
 # The type area's height by page size: the page minus the margins of
-# styles/brochure.css (@page: 24 mm top, 22 mm bottom). A5 is A4 reduced.
-TYPE_AREA_MM = {"A4": 251.0, "A5": 251.0, "letter": 233.0}
+# styles/brochure.css (@page: 24 mm top, 22 mm bottom), and of
+# styles/format-A5.css for A5 (122.5 × 179 mm).
+TYPE_AREA_MM = {"A4": 251.0, "A5": 179.0, "letter": 233.0}
+# A5's type area is A4's reduced by this much in both directions; its text is
+# estimated on A4's geometry at its size divided by it. Its own steps start at
+# 9 pt, the smallest body read at arm's length (format-A5.css).
+A5_SCALE = 179.0 / 251.0
+A5_STEPS = ((9.0, 1.5), (9.25, 1.52), (9.5, 1.55), (9.75, 1.6), (10.0, 1.65))
+A5_WIDE_STEPS = ((10.25, 1.8), (10.5, 1.85))
 BODY_MEASURE_MM = 110.0     # the body's column (the fact box's column beside it)
 EN = 0.5                    # an en, in ems: the unit text widths are counted in
 PARAGRAPH_SPACE = 0.7       # em, after a paragraph (p in brochure.css)
@@ -76,20 +83,26 @@ def type_area_height(page_size: str) -> float:
 
 def spread_fit(section: dict[str, Any], page_size: str = "A4", language: str = "") -> Fit:
     """The plan and body type of a theme's text page."""
-    page = type_area_height(page_size)
+    small = page_size == "A5"
+    scale = A5_SCALE if small else 1.0
+    page = type_area_height("A4" if small else page_size)
     paragraphs = _paragraphs(str(section.get("body", "")))
     facts = section.get("facts") or []
-    larger = LARGER_LANGUAGES.get(language.split("-")[0], 0.0)
+    larger = LARGER_LANGUAGES.get(language.split("-")[0], 0.0) * scale
     candidates = []
     wide = _mostly_wide(str(section.get("body", "")))
-    for size, leading in STEPS + (WIDE_STEPS if wide else ()):
-        body = body_height(paragraphs, size + larger, leading)
+    steps, wide_steps = (A5_STEPS, A5_WIDE_STEPS) if small else (STEPS, WIDE_STEPS)
+    for size, leading in steps + (wide_steps if wide else ()):
+        body = body_height(paragraphs, (size + larger) / scale, leading)
         below = body + (FACTS_GAP_MM + facts_height(facts) if facts else 0)
         candidates.append(Fit("beside", size + larger, leading, body / page))
         if facts:
             candidates.append(Fit("below", size + larger, leading, below / page))
-    fitting = [c for c in candidates if c.fill <= MOST] or [min(candidates, key=lambda c: c.fill)]
-    return min(fitting, key=lambda c: (abs(c.fill - TARGET), c.size))
+    # A5's estimate is less sure (its figures and margins are not A4's
+    # reduced exactly): it aims lower.
+    most, target = (MOST - 0.1, TARGET - 0.1) if small else (MOST, TARGET)
+    fitting = [c for c in candidates if c.fill <= most] or [min(candidates, key=lambda c: c.fill)]
+    return min(fitting, key=lambda c: (abs(c.fill - target), c.size))
 
 
 # The contents page (brochure.css: .toc-title, .toc, .intro): the welcome is
@@ -104,11 +117,14 @@ ENTRY_MM = 16 * MM_PER_PT * 1.55 + 6         # an entry of the list: its line an
 def welcome_size(welcome: str, entries: int, page_size: str = "A4") -> float:
     """The welcome's size in pt: the largest that leaves the contents page
     within ``MOST`` of its height."""
-    room = MOST * type_area_height(page_size) - CONTENTS_FIXED_MM - entries * ENTRY_MM
+    scale = A5_SCALE if page_size == "A5" else 1.0
+    page = type_area_height("A4" if page_size == "A5" else page_size)
+    room = MOST * page - CONTENTS_FIXED_MM - entries * ENTRY_MM
     paragraphs = _paragraphs(welcome)
     fitting = [size for size in WELCOME_SIZES
                if _height(paragraphs, size, WELCOME_LEADING, WELCOME_MEASURE_MM) <= room]
-    return fitting[-1] if fitting else WELCOME_SIZES[0]
+    size = fitting[-1] if fitting else WELCOME_SIZES[0]
+    return max(9.5, round(size * scale * 4) / 4) if scale != 1.0 else size
 
 
 def body_height(paragraphs: list[tuple[str, str]], size: float, leading: float) -> float:
