@@ -77,8 +77,10 @@ def test_chinese_and_japanese_lines_end_flush_with_the_measure(sample_pdfs, lang
 
 @pytest.mark.parametrize("language", CJK_LANGUAGES)
 def test_no_paragraph_ends_with_one_character_alone(sample_pdfs, language):
+    # A page number under a full page can fall into the last paragraph's group
+    # (lines close together); it is not a line of the paragraph.
     lasts = [group[-1].text for group in all_paragraphs(sample_pdfs[language])
-             if len(group) > 1]
+             if len(group) > 1 and not group[-1].text.strip().isdigit()]
     assert len(lasts) >= 20, (language, len(lasts))
     alone = [text for text in lasts
              if len([c for c in text if c not in PUNCTUATION]) < 2]
