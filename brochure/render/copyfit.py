@@ -88,7 +88,10 @@ def spread_fit(section: dict[str, Any], page_size: str = "A4", language: str = "
     page = type_area_height("A4" if small else page_size)
     paragraphs = _paragraphs(str(section.get("body", "")))
     facts = section.get("facts") or []
-    larger = LARGER_LANGUAGES.get(language.split("-")[0], 0.0) * scale
+    # Naskh is set larger; a text in the language's file still in Latin
+    # letters (not translated yet) is not.
+    naskh = _mostly_arabic(str(section.get("body", "")))
+    larger = LARGER_LANGUAGES.get(language.split("-")[0], 0.0) * scale * naskh
     candidates = []
     wide = _mostly_wide(str(section.get("body", "")))
     steps, wide_steps = (A5_STEPS, A5_WIDE_STEPS) if small else (STEPS, WIDE_STEPS)
@@ -180,6 +183,12 @@ def text_width(text: str) -> float:
         else:
             width += 1
     return width
+
+
+def _mostly_arabic(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f")
+    return bool(letters) and arabic > len(letters) / 2
 
 
 def _mostly_wide(text: str) -> bool:
