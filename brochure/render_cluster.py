@@ -112,7 +112,7 @@ def expected_versions() -> dict[str, str]:
 def render_checked(editions: list[Edition], versions: dict[str, str]) -> list[Any]:
     """On a worker: each edition rendered, or the problem that would make its
     PDF differ from this machine's."""
-    from brochure.render_pool import render_group
+    from brochure.render_task import render_task
 
     outcomes: list[Any] = []
     for edition in editions:
@@ -121,7 +121,7 @@ def render_checked(editions: list[Edition], versions: dict[str, str]) -> list[An
             outcomes.append(problem)
             continue
         with _one_at_a_time:
-            outcomes.extend(render_group([edition]))
+            outcomes.extend(render_task([edition]))
     return outcomes
 
 
