@@ -23,6 +23,15 @@ from brochure.content import markup
 from brochure.problems import Location, Problems, relative_name
 from brochure.render import copyfit
 from brochure.render.script_rules import (
+    LINK_END as _LINK_END,
+)
+from brochure.render.script_rules import (
+    LINK_START as _LINK_START,
+)
+from brochure.render.script_rules import (
+    TAG_OR_TEXT as _TAG_OR_TEXT,
+)
+from brochure.render.script_rules import (
     isolate_left_to_right,
     keep_last_words_together,
     set_cjk,
@@ -142,10 +151,7 @@ CJK_RULES = {"Jpan", "Hans", "Hant"}
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 _HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
 _HANGUL_CHAR = re.compile(rf"[{_HANGUL}]")
-_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 _INLINE_TAG = re.compile(r"</?(em|strong|a|span|b|i|code|sub|sup|small)\b", re.IGNORECASE)
-_LINK_START = re.compile(r"<a\b", re.IGNORECASE)
-_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 # A word longer than this may still be broken, as keep-all allows for a word
 # longer than the line: 20 syllables fill the narrowest column (a fact label).

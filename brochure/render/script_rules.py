@@ -50,9 +50,11 @@ _SEGMENT_BREAK = re.compile(f"(?<=[{CJK}])[ \\t]*\\n\\s*|[ \\t]*\\n\\s*(?=[{CJK}
 _SQUEEZE_FIRST = re.compile(f"[{_CLOSING}](?=[{_CLOSING}{_OPENING}])")
 _SQUEEZE_SECOND = re.compile(f"(?<=[{_OPENING}])[{_OPENING}]")
 
-_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
-_LINK_START = re.compile(r"<a\b", re.IGNORECASE)
-_LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
+# The HTML walked as tags and text, and where links start and end (also
+# used by render_html).
+TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+LINK_START = re.compile(r"<a\b", re.IGNORECASE)
+LINK_END = re.compile(r"</a\s*>", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(p|li|dd|dt|h[1-6]|figcaption|td|th)\s*>", re.IGNORECASE)
 
 
@@ -63,14 +65,14 @@ def each_text(html: str, change: Callable[[str, str, str], str]) -> str:
     head, body_start, body = html.partition("<body")
     if not body_start:
         return html
-    parts = _TAG_OR_TEXT.findall(body)
+    parts = TAG_OR_TEXT.findall(body)
     pieces: list[str] = []
     in_link = False
     for index, (tag, text) in enumerate(parts):
         if tag:
             pieces.append(tag)
-            in_link = _LINK_START.match(tag) is not None or (
-                in_link and not _LINK_END.match(tag))
+            in_link = LINK_START.match(tag) is not None or (
+                in_link and not LINK_END.match(tag))
             continue
         before = parts[index - 1][0] if index else ""
         after = parts[index + 1][0] if index + 1 < len(parts) else ""
