@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import edit
@@ -161,3 +164,24 @@ def test_a_record_edited_by_hand_is_a_reason_to_look_not_to_fail(built_once):
     data["last"]["editions"] = [["gwangju-city_screen_en.pdf"]]
     record.write_text(json.dumps(data), encoding="utf-8")
     assert rebuilt(content, out) == []
+
+
+def test_a_build_in_which_nothing_changed_imports_no_stage(built_once, settled):
+    """The command answers from file stats: nothing that reads, validates or
+    renders content is imported (a no-op build takes about a tenth of a second)."""
+    if settled:
+        pytest.skip("one run is enough: the command runs in processes of its own")
+    content, out = built_once
+    time.sleep(2.1)  # files changed in the last two seconds are read again (state.py)
+    command = [sys.executable, "-c", (
+        "import sys; from brochure.cli.commands import main\n"
+        f"try: main(['build', {str(content)!r}, '--out', {str(out)!r}, '--jobs', '1',"
+        " '--edition', 'screen', '--lang', 'en', '--lang', 'es'])\n"
+        "except SystemExit as exit: assert not exit.code, exit.code\n"
+        "print(*sorted(m for m in ('pydantic', 'jinja2', 'yaml', 'babel',"
+        " 'weasyprint', 'pikepdf', 'markdown_it') if m in sys.modules))")]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert first.stdout.splitlines()[-1] != ""  # the first run read the brochure
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "up to date" in again.stdout
+    assert again.stdout.splitlines()[-1] == ""

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brochure import defaults
-from brochure.content.model import Edition
-from brochure.content.sources import Source
 from brochure.output.write import write_atomically
 from brochure.problems import Problems, SingleProblem
+
+if TYPE_CHECKING:  # a build in which nothing changed reads no content (state.py)
+    from brochure.content.model import Edition
+    from brochure.content.sources import Source
 
 REGULAR_WEIGHT = 80  # fontconfig's weight for Regular
 
