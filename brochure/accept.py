@@ -4,6 +4,7 @@ veraPDF when asked, and imposed when asked. Part of the build."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,14 +82,16 @@ def accept_rendered(edition: Edition, outcome: Any, problems: Problems):
     """The rendered PDF, its time and its number of warnings, or None with the
     edition's problems reported."""
     from brochure.render.layout import describe
-    from brochure.render.render_pdf import RefusedResource  # the renderer loads only when needed
 
     where = Location(relative_name(edition.output))
     if isinstance(outcome, Problem):  # a cluster's worker that would render it differently
         if outcome not in problems.items:  # said once, not for each of its editions
             problems.items.append(outcome)
         return None
-    if isinstance(outcome, RefusedResource):
+    # The renderer is not loaded here when the workers loaded it for themselves;
+    # a refusal handed back loaded it as it was unpickled.
+    renderer = sys.modules.get("brochure.render.render_pdf")
+    if renderer is not None and isinstance(outcome, renderer.RefusedResource):
         problems.error(f"refused to read a file: {outcome}", where,
                        hint="Use only files inside the content folder.")
         return None

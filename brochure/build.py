@@ -27,6 +27,7 @@ from brochure.state import (
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
 if TYPE_CHECKING:
+    from collections.abc import Callable
 
     from brochure.content.validate import Project
     from brochure.render.editions import EditionKind
@@ -41,7 +42,7 @@ from brochure.accept import (
     verify_with_verapdf,
 )
 from brochure.plan import BuildReport, Built, Edition, Progress
-from brochure.render_pool import render_all
+from brochure.render_pool import Rendering
 
 
 def own_format(project: Project) -> str:
@@ -68,12 +69,16 @@ def stylesheets_for(project: Project, direction: str, page_format: str) -> list[
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,
             problems: Problems, kinds: list[str] | None = None,
             final: bool = False, formats: list[str] | None = None,
-            digests: FileDigests | None = None) -> list[Edition]:
+            digests: FileDigests | None = None,
+            ready: Callable[[list[Edition]], None] | None = None) -> list[Edition]:
     """Everything up to the HTML of every edition; raises with every problem found.
 
     A language with missing or out-of-date translations is built as a draft,
     marked on every page; a ``final`` build refuses it instead. ``digests``
-    knows the digests of files hashed before.
+    knows the digests of files hashed before. ``ready`` is given each
+    language's editions as soon as they are made and found without error
+    (the languages whose script costs most first), so that they can render
+    while the next language is prepared.
     """
     from brochure.content.localise import localise
     from brochure.content.validate import load_project
@@ -92,8 +97,8 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     _check_leaflet(project, formats, problems)
     shared_inputs = brochure_inputs(project, digests)
     statuses = project_status(project, problems)
-    editions = []
-    for language in project.languages:
+    editions: list[Edition] = []
+    for language in sorted(project.languages, key=lambda code: _cost_rank(project, code)):
         found = Problems()
         typography = project.typography[language]
         context = localise(project, language, found)
@@ -103,6 +108,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
         context["draft"] = len(found.warnings)
         if final and found.warnings:
             found = _refused_as_draft(found)
+        language_editions = []
         for page_format in formats:
             made = []
             for kind_name in kinds:
@@ -113,14 +119,23 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
                     edition.warnings = len(found.warnings)
                     made.append(edition)
             _derive_from_one_layout(project, made, context, shared_inputs)
-            editions.extend(made)
-        if editions and editions[-1].language == language:
+            language_editions.extend(made)
+        if language_editions:
             sources = [project.texts[language], project.texts[project.edition.master],
                        project.edition_source]
-            check_glyphs(editions[-1].html, typography, sources, found)
+            check_glyphs(language_editions[-1].html, typography, sources, found)
+        if ready is not None and not found.errors and not problems.errors:
+            ready(language_editions)
+        editions.extend(language_editions)
         problems.extend(found)
     problems.raise_if_errors(strict)
-    return editions
+    order = {code: index for index, code in enumerate(project.languages)}
+    return sorted(editions, key=lambda edition: order[edition.language])  # the brochure's order
+
+
+def _cost_rank(project: Project, language: str) -> int:
+    """Han and Hangul text costs about twice as much to lay out (plan.Edition.expected_cost)."""
+    return 0 if project.typography[language].script in ("Kore", "Jpan", "Hans", "Hant") else 1
 
 
 def make_edition(project: Project, language: str, kind: EditionKind, page_format: str,
@@ -317,15 +332,19 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         if _unchanged_build(records, state, out_dir, report):
             report.problems.raise_if_errors(strict)
             return report
-    editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
-                       final, formats, records.digests)
-    prepared = Problems(list(report.problems))
-    stale = [e for e in editions
-             if force or not records.is_up_to_date(e.output, e.fingerprint)]
-    check_output_folder(out_dir, stale, report.problems)
+    with Rendering(jobs, scheduler) as rendering:
+        def render_if_stale(made: list[Edition]) -> None:
+            rendering.add([e for e in made
+                           if force or not records.is_up_to_date(e.output, e.fingerprint)])
 
+        editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
+                           final, formats, records.digests, ready=render_if_stale)
+        prepared = Problems(list(report.problems))
+        stale = rendering.editions
+        check_output_folder(out_dir, stale, report.problems)
+        outcomes = rendering.finish(progress)
     rendered = []
-    for edition, outcome in zip(stale, render_all(stale, jobs, progress, scheduler), strict=True):
+    for edition, outcome in zip(stale, outcomes, strict=True):
         pdf = accept_rendered(edition, outcome, report.problems)
         if pdf is not None:
             rendered.append((edition, *pdf))

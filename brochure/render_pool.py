@@ -25,16 +25,7 @@ def render_all(editions: list[Edition], jobs: int | None,
     in this process, in a pool of local workers, or on the Dask cluster whose
     scheduler is at ``scheduler`` (render_cluster.py)."""
     outcomes: list[Any] = [None] * len(editions)
-
-    def done(index: int, outcome: Any) -> None:
-        outcomes[index] = outcome
-        if progress and isinstance(outcome, tuple):
-            edition = editions[index]
-            pdf, seconds = outcome
-            finished = sum(o is not None for o in outcomes)
-            progress(Built(edition.language, edition.kind, edition.output, pdf.pages,
-                           len(pdf.data), seconds), finished, len(editions))
-
+    done = _collector(editions, outcomes, progress)
     if not editions:
         return outcomes
     if scheduler is not None:
@@ -53,15 +44,40 @@ def render_all(editions: list[Edition], jobs: int | None,
     return outcomes
 
 
+def _collector(editions: list[Edition], outcomes: list[Any],
+               progress: Progress | None) -> Callable[[int, Any], None]:
+    """Keeps each outcome in its place and tells ``progress``."""
+
+    def done(index: int, outcome: Any) -> None:
+        outcomes[index] = outcome
+        if progress and isinstance(outcome, tuple):
+            edition = editions[index]
+            pdf, seconds = outcome
+            finished = sum(o is not None for o in outcomes)
+            progress(Built(edition.language, edition.kind, edition.output, pdf.pages,
+                           len(pdf.data), seconds), finished, len(editions))
+
+    return done
+
+
 def _run_tasks(workers: Any, editions: list[Edition],
                done: Callable[[int, Any], None]) -> None:
     """Every edition rendered by ``workers`` (the local pool or a cluster),
     longest tasks first; Ctrl-C or a failure stops them without waiting."""
-    from concurrent.futures import as_completed
-
     try:
         futures = {workers.submit([editions[i] for i in group]): group
                    for group in _tasks(editions, workers.slots)}
+    except BaseException:
+        workers.close(now=True)
+        raise
+    _collect(workers, futures, editions, done)
+
+
+def _collect(workers: Any, futures: dict[Future, list[int]], editions: list[Edition],
+             done: Callable[[int, Any], None]) -> None:
+    from concurrent.futures import as_completed
+
+    try:
         for future in as_completed(futures):
             group = futures[future]
             outcomes = workers.result(future, [editions[i] for i in group])
@@ -88,20 +104,70 @@ def _tasks(editions: list[Edition], slots: int) -> list[list[int]]:
                   key=lambda group: -sum(editions[i].expected_cost for i in group))
 
 
+class Rendering:
+    """Editions handed to local workers as soon as each language is ready.
+
+    The workers are forked when the first edition to render is added, and
+    import the renderer themselves, while this process goes on reading and
+    checking the other languages; each language renders while the next is
+    prepared. Nothing is written here: a problem found later stops the workers
+    (``stop``, or leaving the ``with`` block by an exception). On a cluster or
+    with one worker, editions are rendered when ``finish`` is called.
+    """
+
+    def __init__(self, jobs: int | None, scheduler: str | None = None):
+        self.jobs = jobs or defaults.default_jobs()
+        self.scheduler = scheduler
+        self.editions: list[Edition] = []
+        self._futures: dict[Future, list[int]] = {}
+        self._pool: _LocalPool | None = None
+
+    def __enter__(self) -> Rendering:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is not None:
+            self.stop()
+
+    def add(self, editions: list[Edition]) -> None:
+        start = len(self.editions)
+        self.editions.extend(editions)
+        if self.scheduler is not None or self.jobs <= 1 or not editions:
+            return
+        if self._pool is None:
+            self._pool = _LocalPool(self.jobs, import_first=False)
+        for group in _by_layout(editions).values():
+            indices = [start + i for i in group]
+            self._futures[self._pool.submit([self.editions[i] for i in indices])] = indices
+
+    def finish(self, progress: Progress | None) -> list[Any]:
+        """Every edition's outcome, in the order they were added."""
+        if self._pool is None:
+            return render_all(self.editions, self.jobs, progress, self.scheduler)
+        outcomes: list[Any] = [None] * len(self.editions)
+        done = _collector(self.editions, outcomes, progress)
+        _collect(self._pool, self._futures, self.editions, done)
+        return outcomes
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.close(now=True)
+
+
 class _LocalPool:
     """Forked worker processes that start with the renderer loaded and leave
     Ctrl-C to the parent."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, import_first: bool = True):
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        # Import the renderer before forking, so every worker starts with it loaded.
-        from brochure.render import render_pdf  # noqa: F401
+        if import_first:  # every worker starts with the renderer loaded
+            from brochure.render import render_pdf  # noqa: F401
 
         self.slots = jobs
         self.pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
-                                        initializer=_leave_ctrl_c_to_the_parent)
+                                        initializer=_start_worker)
 
     def submit(self, editions: list[Edition]) -> Future:
         return self.pool.submit(render_group, editions)
@@ -116,8 +182,9 @@ class _LocalPool:
             self.pool.shutdown()
 
 
-def _leave_ctrl_c_to_the_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from brochure.render import render_pdf  # noqa: F401  (loaded already when forked after it)
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:

@@ -33,7 +33,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
 from brochure.render.justify import gaps, inter_character, spaced
-from brochure.render.layout import Finding, check_layout, panel_edges
+from brochure.render.layout import check_layout, panel_edges
+from brochure.render.rendered import RenderedPdf
 
 VERSION = weasyprint.__version__
 
@@ -153,18 +154,6 @@ def _with_reason(message: str, exception: BaseException) -> str:
     if reason in message:
         return message
     return f"{message.rstrip().removesuffix(':')}: {reason}"
-
-
-@dataclass
-class RenderedPdf:
-    data: bytes
-    pages: int
-    warnings: list[str]
-    missing_glyphs: list[str]
-    findings: list = field(default_factory=list)  # preflight findings (build.py)
-    layout: list[Finding] = field(default_factory=list)  # what does not fit (layout.py)
-    folds: list[list[float]] = field(default_factory=list)  # per page, mm from the left
-    originals: dict[str, bytes] = field(default_factory=dict)  # ConfinedFetcher.originals
 
 
 class Renderer:

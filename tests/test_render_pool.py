@@ -1,0 +1,52 @@
+"""Languages render while the next ones are read: the workers start with the
+first language ready, and a problem found later still writes nothing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLE, edit
+
+from brochure.build import build
+from brochure.problems import BrochureError
+from brochure.render_pool import Rendering
+
+
+def test_a_problem_in_a_language_read_later_stops_the_rendering_and_writes_nothing(content):
+    # Korean is prepared first (the costliest script) and handed to the workers;
+    # the German text, read after it, has a character none of its fonts has.
+    edit(content / "text/de.yaml", "  contents: Inhalt", "  contents: Inhalt \U0001F600")
+    out = content.parent / "out"
+    handed: list[str] = []
+    original = Rendering.add
+
+    def add(self, editions):
+        handed.extend(e.language for e in editions)
+        original(self, editions)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rendering, "add", add)
+        with pytest.raises(BrochureError) as failed:
+            build(content, ["de", "ko"], out, jobs=2, kinds=["screen"])
+    assert handed == ["ko"]  # Korean was rendering when German was found wrong
+    assert "text/de.yaml" in str(failed.value) and "U+1F600" in str(failed.value)
+    assert not out.exists() or not list(out.glob("*.pdf"))
+    assert multiprocessing.active_children() == []  # the workers were stopped
+
+
+def test_the_process_that_reads_the_brochure_does_not_load_the_renderer(tmp_path):
+    """With workers, only they load WeasyPrint (and its fonts): the parent's
+    memory stays small, and it reads the brochure while they start."""
+    code = (
+        "import sys; from pathlib import Path; from brochure.build import build\n"
+        f"report = build(Path({str(SAMPLE)!r}), ['en', 'ko'], Path({str(tmp_path)!r}),"
+        " jobs=2, kinds=['screen'])\n"
+        "print(len(report.built), 'weasyprint' in sys.modules)")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.split() == ["2", "False"]
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [
+        "gwangju-city_screen_en.pdf", "gwangju-city_screen_ko.pdf"]
