@@ -333,6 +333,9 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
             report.problems.raise_if_errors(strict)
             return report
     with Rendering(jobs, scheduler) as rendering:
+        if not records.entries:  # nothing built here yet: every edition will render
+            rendering.start()
+
         def render_if_stale(made: list[Edition]) -> None:
             rendering.add([e for e in made
                            if force or not records.is_up_to_date(e.output, e.fingerprint)])

@@ -129,13 +129,25 @@ class Rendering:
         if kind is not None:
             self.stop()
 
+    @property
+    def _local(self) -> bool:
+        return self.scheduler is None and self.jobs > 1
+
+    def start(self) -> None:
+        """Start the workers now, before any edition is ready: when everything
+        will be rendered anyway (an empty output folder), they load the
+        renderer while this process reads the brochure."""
+        if self._local and self._pool is None:
+            self._pool = _LocalPool(self.jobs, import_first=False)
+            self._pool.pool.submit(int)  # a fork-based pool forks all its workers at once
+
     def add(self, editions: list[Edition]) -> None:
         start = len(self.editions)
         self.editions.extend(editions)
-        if self.scheduler is not None or self.jobs <= 1 or not editions:
+        if not self._local or not editions:
             return
-        if self._pool is None:
-            self._pool = _LocalPool(self.jobs, import_first=False)
+        self.start()
+        assert self._pool is not None
         for group in _by_layout(editions).values():
             indices = [start + i for i in group]
             self._futures[self._pool.submit([self.editions[i] for i in indices])] = indices
