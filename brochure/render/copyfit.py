@@ -24,6 +24,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 MM_PER_PT = 25.4 / 72
@@ -161,6 +162,7 @@ def facts_height(facts: list[dict[str, Any]]) -> float:
     return height
 
 
+@lru_cache(maxsize=4096)  # each paragraph is measured at every size tried, in every kind
 def text_width(text: str) -> float:
     """A text's width in ens, as measured on the sample's fonts: a Han or kana
     character is two, a Hangul syllable 1.9, an Arabic letter three quarters,
