@@ -66,3 +66,23 @@ def test_the_zips_pdfs_are_stored_as_they_are_and_equal_the_files(san_antonio):
             assert infos[name].compress_type == zipfile.ZIP_STORED, name
             assert archive.read(name) == (folder / Path(name).name).read_bytes(), name
         assert infos["san-antonio/manifest.json"].compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_a_delegation_edition_that_cannot_be_derived_is_rendered_on_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from brochure.pdf import derive
+
+    def cannot(*args, **kwargs):
+        raise derive.CannotDerive("refused for the test")
+
+    monkeypatch.setattr(derive, "derive_print", cannot)
+    result = CliRunner().invoke(main, ["delegations", str(SAMPLE), "--only", "san-antonio",
+                                       "--edition", "screen", "--edition", "print",
+                                       "--out", str(tmp_path), "--strict", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    printed = tmp_path / "delegations" / "san-antonio" / "san-antonio_print_en.pdf"
+    assert _labels(printed)[:5] == ["i", "ii", "iii", "iv", "1"]
+    report = inspect_pdf(printed)
+    assert report.variant.pdfx == "PDF/X-4"
+    assert check_claims(report, "print", bleed_mm=3.0, variant="pdf/x-4") == []
+    assert "San Antonio" in " ".join(word for word, _, _ in words(printed)[0])
