@@ -4,7 +4,9 @@ preflighted in the current process, with its one Renderer (fonts, parsed CSS).
 A language's screen and print editions in one format are laid out and
 written once, as their one layout (``plan.Layout``), and derived from it
 (``pdf/derive.py``); an edition that cannot be derived exactly is rendered
-on its own, as are archive editions and PDF/X-1a print editions.
+on its own, as are archive editions and PDF/X-1a print editions. A
+delegation's own pages (``edition.joined``) are laid out once too, padded to
+whole sheets, and each edition derived from them is joined with its parts.
 """
 
 from __future__ import annotations
@@ -92,24 +94,30 @@ def render_from_layout(editions: list[Edition]) -> list[Any]:
                                       layout.roots, layout.options)
     except RefusedResource as exc:
         return [exc for _ in editions]
+    if editions[0].joined:
+        from brochure.pdf.join import pad_pages
+
+        # Front matter fills whole sheets of a stitched booklet, as rendered alone.
+        made.data, made.pages = pad_pages(made.data, BOOKLET_PAGES)
     share = (time.perf_counter() - started) / len(editions)  # the layout's time, shared
     outcomes = []
     for edition in editions:
         started = time.perf_counter()
         try:
-            data, findings = _derived(edition, made)
+            data, pages, findings = _derived(edition, made)
         except CannotDerive:
             outcomes.append(render_alone(edition))
             continue
-        pdf = replace(made, data=data, originals={}, warnings=list(made.warnings),
-                      findings=findings)
+        pdf = replace(made, data=data, pages=pages, originals={},
+                      warnings=list(made.warnings), findings=findings)
         outcomes.append((pdf, share + time.perf_counter() - started))
     return outcomes
 
 
-def _derived(edition: Edition, made) -> tuple[bytes, list]:
-    """The edition derived from the layout just rendered, and its preflight's
-    findings, read from the derived file while it is open (not parsed again)."""
+def _derived(edition: Edition, made) -> tuple[bytes, int, list]:
+    """The edition derived from the layout just rendered, its pages, and its
+    preflight's findings, read from the derived file while it is open (not
+    parsed again); a delegation's pages joined with its parts first."""
     from brochure.pdf.derive import derive_print, derive_screen, document_id, open_layout
     from brochure.render.render_html import link_texts
 
@@ -122,7 +130,12 @@ def _derived(edition: Edition, made) -> tuple[bytes, list]:
             assert edition.cmyk_profile is not None
             data = derive_print(pdf, document_id(made.data), layout.bleed_mm, layout.inks,
                                 edition.cmyk_profile, made.originals, made.folds)
-        return data, _claims(edition, _report_of(edition, pdf, len(data)))
+        if not edition.joined:
+            return data, made.pages, _claims(edition, _report_of(edition, pdf, len(data)))
+    from brochure.pdf.join import Part, join
+
+    data, pages = join([Part(data, numbering="r"), *edition.joined])
+    return data, pages, preflight(edition, data)
 
 
 def _report_of(edition: Edition, pdf, size: int):

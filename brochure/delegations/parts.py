@@ -49,9 +49,29 @@ def delegation_edition(parts: list[Joined], pages: str, title: str, output: Path
     fingerprint holds theirs."""
     first = parts[0].part
     html = own_document(first.html, pages, title, head)
-    return replace(first, html=html, output=output, inputs={
-        **first.inputs, "html": digest(html.encode()),
+    inputs = {key: value for key, value in first.inputs.items() if key != "layout"}
+    return replace(first, html=html, output=output, layout=None, inputs={
+        **inputs, "html": digest(html.encode()),
         "parts": [(joined.part.fingerprint, joined.prefix) for joined in parts]})
+
+
+def share_layouts(editions: list[Edition], bleed_mm: float,
+                  inks: dict[tuple[int, int, int], tuple[float, ...]]) -> None:
+    """The screen and PDF/X-4 print editions of one language and format (a
+    delegation's own pages, or the brochure's parts) derived from one layout,
+    made of the screen edition, as ``build`` does for the brochure
+    (``plan.share_layout``). Without a screen edition, each is rendered alone."""
+    from brochure.plan import share_layout
+    from brochure.render.editions import derives_from_layout
+
+    groups: dict[tuple[str, str], list[Edition]] = {}
+    for edition in editions:
+        if derives_from_layout(edition.kind, edition.options["pdf_variant"]):
+            groups.setdefault((edition.language, edition.page_format), []).append(edition)
+    for group in groups.values():
+        screen = next((e for e in group if e.kind == "screen"), None)
+        if screen is not None:
+            share_layout(screen, group, bleed_mm, inks)
 
 
 def rendered_parts(needed: list[Edition], out_dir: Path, jobs: int | None, force: bool,
@@ -91,7 +111,11 @@ def attach(edition: Edition, parts: list[Joined], rendered: dict[Path, bytes]) -
                            anchor_prefix=item.prefix,
                            language=item.part.language if later else None))
     edition.joined = joined
-    edition.stylesheets = [*edition.stylesheets, page_numbers_css(numbers)]
+    numbers_css = page_numbers_css(numbers)
+    edition.stylesheets = [*edition.stylesheets, numbers_css]
+    if edition.layout is not None:  # the same numbers in the layout it is derived from
+        edition.layout = replace(edition.layout,
+                                 stylesheets=[*edition.layout.stylesheets, numbers_css])
 
 
 def write_parts(new: list[tuple[Edition, Any]], out_dir: Path) -> None:
