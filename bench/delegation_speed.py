@@ -1,7 +1,7 @@
 """Benchmark: a batch of delegations against building their languages' brochure.
 
     .venv/bin/python bench/delegation_speed.py [CONTENT_DIR] [--delegations N]
-        [--jobs N] [--rounds R] [--stages]
+        [--jobs N] [--rounds R] [--floor]
 
 In a temporary copy of the sample, the sample's delegation files are varied
 into N delegations (50 by default: other names, the visit moved by a few
@@ -17,9 +17,11 @@ whole commands as a user runs them, in turn (A B A B …), ROUNDS times:
   edition. The fixed cost of a run that renders nothing (loading and
   checking every file, a no-op) is shown too, and the cost above it.
 
-With ``--stages``: where the time of one process goes, for one delegation
-edition, warm (rendering its own pages, padding, post-processing, joining,
-preflight), against rendering the brochure's edition.
+With ``--floor``: plain WeasyPrint rendering only the delegations' own pages
+(one document per delegation, language and format: what the batch lays out
+besides the brochure's parts), with WeasyPrint's own API on the same number
+of processes, against the same cold ``brochure build``: a lower bound of the
+batch, whatever is done around the renderer.
 
 Record the output in docs/performance.md, with how loaded the machine was.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -39,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_speed import BROCHURE, paired, ratio, run, spread, timed  # noqa: E402
+from build_speed import BROCHURE, PYTHON, paired, ratio, run, spread, timed  # noqa: E402
 
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NAME = re.compile(r"^name:(.*\n(?:[ \t]+\S.*\n)*)", re.MULTILINE)
@@ -87,7 +90,7 @@ def main() -> None:
     parser.add_argument("--delegations", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--floor", action="store_true")
     args = parser.parse_args()
     rounds, jobs = args.rounds, ["--jobs", str(args.jobs)]
 
@@ -144,65 +147,34 @@ def main() -> None:
     print(f"  one more / one edition (pairs)      {ratio(added, cold_one)}   target ×0.15")
     print(f"  above the no-op / one edition (pairs) {ratio(above, cold_one)}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    if args.stages:
-        stage_breakdown(content)
+    if args.floor:
+        jobs_file, plain_out = work / "own-pages.json", work / "plain"
+        documents = write_own_pages(content, jobs_file)
+        plain = [PYTHON, str(Path(__file__).resolve().parent / "plain_weasyprint.py"),
+                 str(jobs_file), str(plain_out), str(args.jobs)]
+        cold_build, floor = paired(build, plain, rounds, before=clean)
+        print(f"plain WeasyPrint, the delegations' own pages alone ({documents} documents, "
+              f"{args.jobs} proc.)  {spread(floor)}")
+        print(f"  / cold build of those languages (pairs)   {ratio(floor, cold_build)}   "
+              "(the batch cannot be faster than this part of it)")
     shutil.rmtree(work, ignore_errors=True)
 
 
-def stage_breakdown(content: Path) -> None:
-    """One process, warm: a delegation edition's stages against the brochure's edition."""
+def write_own_pages(content: Path, path: Path) -> int:
+    """The delegations' own pages, one document per layout (a language's screen
+    and print editions share one), as plain WeasyPrint's jobs; how many."""
     from brochure.delegations.batch import plan_delegations
-    from brochure.delegations.parts import attach
-    from brochure.pdf.join import Part, join, pad_pages
-    from brochure.pdf.postprocess import finish_links, finish_print
     from brochure.problems import Problems
-    from brochure.render.render_html import link_texts
-    from brochure.render_pool import _preflight, _render_one
 
-    started = time.perf_counter()
-    plans = plan_delegations(content, None, None, content.parent / "stages", False, Problems())
-    planned = time.perf_counter() - started
-    editions = [(e, plan.parts[e.output]) for plan in plans[:4] for e in plan.editions]
-    parts = {j.part.output: j.part for _, joined in editions for j in joined}
-    for part in parts.values():  # warm up, and the parts the editions join
-        _render_one(part)
-    brochure = {}
-    started = time.perf_counter()
-    for path, part in parts.items():
-        brochure[path] = _render_one(part)[0].data
-    per_part = (time.perf_counter() - started) / len(parts)
-    totals = dict.fromkeys(("render", "pad", "post", "join", "preflight"), 0.0)
-    for edition, joined in editions:
-        attach(edition, joined, brochure)
-        laps = [time.perf_counter()]
-        from brochure.render_pool import _renderer
-
-        assert _renderer is not None
-        pdf = _renderer.render(edition.html, edition.base_dir, edition.stylesheets,
-                               edition.roots, edition.options, edition.cmyk_profile)
-        laps.append(time.perf_counter())
-        pdf.data, _ = pad_pages(pdf.data, 4)
-        laps.append(time.perf_counter())
-        if edition.kind == "print":
-            pdf.data = finish_print(pdf.data, edition.bleed_mm)
-        else:
-            pdf.data = finish_links(pdf.data, link_texts(edition.html))
-        laps.append(time.perf_counter())
-        data, _ = join([Part(pdf.data, numbering="r"), *edition.joined])
-        laps.append(time.perf_counter())
-        _preflight(edition, data)
-        laps.append(time.perf_counter())
-        for name, start, end in zip(totals, laps, laps[1:], strict=False):
-            totals[name] += end - start
-    count = len(editions)
-    whole = sum(totals.values()) / count
-    print(f"stages, one process, warm: {len(plans)} delegations planned in {planned:.2f} s "
-          f"({planned / len(plans) * 1000:.0f} ms each)")
-    print(f"  a brochure part (the brochure's edition)   {per_part:6.3f} s")
-    print(f"  a delegation edition, {count} measured      {whole:6.3f} s "
-          f"({whole / per_part * 100:.0f} % of a brochure part)")
-    for name, seconds in totals.items():
-        print(f"    {name:40} {seconds / count:6.3f} s  {seconds / count / whole * 100:4.0f} %")
+    plans = plan_delegations(content, None, None, content.parent / "floor", False, Problems())
+    layouts = {e.layout.key: e.layout for plan in plans for e in plan.editions if e.layout}
+    jobs = [{"name": f"{number}.pdf", "html": layout.html, "cost": len(layout.html),
+             "base_url": layout.base_dir.resolve().as_uri() + "/", "options": layout.options,
+             "stylesheets": [{"string": s} if isinstance(s, str) else {"filename": str(s)}
+                             for s in layout.stylesheets]}
+            for number, layout in enumerate(layouts.values())]
+    path.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    return len(jobs)
 
 
 if __name__ == "__main__":
