@@ -57,13 +57,17 @@ def output_path(project: Project, out_dir: Path, language: str, kind: str,
     return Path(out_dir) / defaults.output_name(project.edition.id, language, kind, named)
 
 
-def stylesheets_for(project: Project, direction: str, page_format: str) -> list[Path]:
-    """Stylesheets named *rtl.css apply only to right-to-left languages, and
-    those named format-<format>.css (format-A5.css) only to that page format."""
+def stylesheets_for(project: Project, direction: str, page_format: str,
+                    delegation: bool = False) -> list[Path]:
+    """Stylesheets named *rtl.css apply only to right-to-left languages, those
+    named format-<format>.css (format-A5.css) only to that page format, and
+    those named delegation*.css only to a delegation's own pages: the
+    renderer matches every rule of a document's stylesheets to its elements."""
     own = defaults.format_stylesheet(page_format)
     return [p for p in project.stylesheets
             if (not p.name.endswith("rtl.css") or direction == "rtl")
-            and (not p.name.startswith(defaults.FORMAT_STYLESHEET_PREFIX) or p.name == own)]
+            and (not p.name.startswith(defaults.FORMAT_STYLESHEET_PREFIX) or p.name == own)
+            and (not p.name.startswith(defaults.DELEGATION_STYLESHEET_PREFIX) or delegation)]
 
 
 def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bool,

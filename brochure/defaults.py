@@ -45,6 +45,7 @@ PAGE_FORMATS: tuple[str, ...] = get_args(PageFormat)
 # A stylesheet named format-A5.css applies only to A5 editions (after the
 # others: its rules win), for the type scale and page plan of its format.
 FORMAT_STYLESHEET_PREFIX = "format-"
+DELEGATION_STYLESHEET_PREFIX = "delegation"  # delegation*.css: a delegation's own pages only
 PrintVariant = Literal["pdf/x-4", "pdf/x-1a"]
 PRINT_VARIANT: PrintVariant = "pdf/x-4"
 BOOKLET_PAGES = 4  # a saddle-stitched booklet's pages come in sheets of four

@@ -179,7 +179,7 @@ def _personal_edition(project: Project, delegation: Delegation, words: PageWords
     check_glyphs(pages, typography, [delegation.source], problems)
     folder = out_dir / DELEGATIONS_DIR / delegation.id
     edition = delegation_edition(
-        [joined], pages, f"{words.visit}: {personal['name']}",
+        project, [joined], pages, f"{words.visit}: {personal['name']}",
         folder / f"{delegation.id}_{part.kind}_{part.language}.pdf")
     edition.text = delegation.source  # what does not fit is most likely its text
     return edition

@@ -57,7 +57,7 @@ def bilingual_edition(project: Project, delegation: Delegation, words: dict[str,
     title = " · ".join(f"{side['d']['words']['visit']}: {side['d']['name']}" for side in sides)
     code = language_code(languages)
     edition = delegation_edition(
-        parts, pages, title, out_dir / DELEGATIONS_DIR / delegation.id
+        project, parts, pages, title, out_dir / DELEGATIONS_DIR / delegation.id
         / f"{delegation.id}_{kind.name}_{code}.pdf", head=_style(sides))
     edition.language = code
     edition.inputs["fonts"] = {**first.inputs["fonts"], **parts[1].part.inputs["fonts"]}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brochure import defaults
 from brochure.accept import accept_rendered
@@ -23,6 +23,9 @@ from brochure.pdf.join import Part, destinations
 from brochure.plan import Edition
 from brochure.problems import Problems
 from brochure.render_pool import render_all
+
+if TYPE_CHECKING:
+    from brochure.content.validate import Project
 
 
 @dataclass(frozen=True)
@@ -42,15 +45,21 @@ def parts_folder(out_dir: Path) -> Path:
     return Path(out_dir) / defaults.DELEGATION_PARTS_DIR
 
 
-def delegation_edition(parts: list[Joined], pages: str, title: str, output: Path,
-                       head: str = "") -> Edition:
+def delegation_edition(project: Project, parts: list[Joined], pages: str, title: str,
+                       output: Path, head: str = "") -> Edition:
     """A delegation's own pages as an edition of the first part's language, kind
-    and format (its head, styles, options), to be joined with ``parts``: its
-    fingerprint holds theirs."""
+    and format (its head, styles and the delegation's, options), to be joined
+    with ``parts``: its fingerprint holds theirs."""
+    from brochure.build import stylesheets_for
+
     first = parts[0].part
     html = own_document(first.html, pages, title, head)
     inputs = {key: value for key, value in first.inputs.items() if key != "layout"}
-    return replace(first, html=html, output=output, layout=None, inputs={
+    generated = [s for s in first.stylesheets if isinstance(s, str)]  # palette, print
+    stylesheets: list[Path | str] = [*generated, *stylesheets_for(project, first.direction, first.page_format,
+                                                delegation=True)]
+    return replace(first, html=html, output=output, layout=None, stylesheets=stylesheets,
+                   inputs={
         **inputs, "html": digest(html.encode()),
         "parts": [(joined.part.fingerprint, joined.prefix) for joined in parts]})
 
