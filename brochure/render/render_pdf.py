@@ -32,6 +32,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
+from brochure.render.drawing_caches import svg_paths_remembered
 from brochure.render.justify import gaps, inter_character, spaced
 from brochure.render.layout import Finding, check_layout, panel_edges
 
@@ -224,7 +225,7 @@ class Renderer:
                     stylesheets=[css for css, _ in parsed], **options,
                 )
             with _justified_between_characters(), _text_reads_as_written(), \
-                    _languages_tagged():
+                    _languages_tagged(), svg_paths_remembered():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
