@@ -32,7 +32,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
-from brochure.render.drawing_caches import svg_paths_remembered
+from brochure.render.drawing_caches import hyphenation_patterns_kept, svg_paths_remembered
 from brochure.render.justify import gaps, inter_character, spaced
 from brochure.render.layout import Finding, check_layout, panel_edges
 
@@ -216,7 +216,7 @@ class Renderer:
         parsed = [self._stylesheet(s, fetcher) for s in stylesheets]
         colour_profiles = {k: v for _, profiles in parsed for k, v in profiles.items()}
         try:
-            with _justified_between_characters():
+            with _justified_between_characters(), hyphenation_patterns_kept():
                 document = weasyprint.HTML(
                 string=html, base_url=base_dir.resolve().as_uri() + "/",
                 url_fetcher=fetcher,
@@ -225,7 +225,7 @@ class Renderer:
                     stylesheets=[css for css, _ in parsed], **options,
                 )
             with _justified_between_characters(), _text_reads_as_written(), \
-                    _languages_tagged(), svg_paths_remembered():
+                    _languages_tagged(), svg_paths_remembered(), hyphenation_patterns_kept():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
