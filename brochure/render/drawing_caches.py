@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyphen
 from weasyprint import svg as weasyprint_svg
+from weasyprint.pdf import fonts as weasyprint_pdf_fonts
 
 from brochure import defaults
 from brochure.output.write import write_atomically
@@ -118,3 +119,39 @@ def _kept_patterns(path: Path) -> pyphen.HyphDict | None:
     with contextlib.suppress(OSError):  # a read-only home, a full disk: not kept
         write_atomically(kept, pickle.dumps(patterns, protocol=pickle.HIGHEST_PROTOCOL))
     return patterns
+
+
+# Font subsets without parsing a C declaration for each: WeasyPrint's
+# ``pdf.fonts.Font._harfbuzz_subset`` makes its glyph id arrays with
+# ``ffi.new(f"hb_codepoint_t[{len(values)}]", values)``, and cffi parses each
+# declaration of a new size with pycparser (about 2 ms, several times per font
+# and document; cffi keeps the types of the sizes it has seen). An array
+# declared without a size takes its size from the values: the same array.
+
+
+class _ArraysSizedByValues:
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def __getattr__(self, name: str):
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl, init=None):
+        if isinstance(cdecl, str) and init is not None:
+            sized = _SIZED_ARRAY.fullmatch(cdecl)
+            if sized and int(sized[2]) == len(init):
+                cdecl = f"{sized[1]}[]"
+        return self._ffi.new(cdecl, init)
+
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+@contextmanager
+def font_arrays_sized_by_values() -> Iterator[None]:
+    original = weasyprint_pdf_fonts.ffi
+    weasyprint_pdf_fonts.ffi = _ArraysSizedByValues(original)
+    try:
+        yield
+    finally:
+        weasyprint_pdf_fonts.ffi = original

@@ -31,7 +31,11 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
-from brochure.render.drawing_caches import hyphenation_patterns_kept, svg_paths_remembered
+from brochure.render.drawing_caches import (
+    font_arrays_sized_by_values,
+    hyphenation_patterns_kept,
+    svg_paths_remembered,
+)
 from brochure.render.justify import gaps, inter_character, spaced
 from brochure.render.layout import Finding, check_layout, panel_edges
 from brochure.render.pango_clusters import drawn_clusters
@@ -225,7 +229,8 @@ class Renderer:
                     stylesheets=[css for css, _ in parsed], **options,
                 )
             with _justified_between_characters(), _text_reads_as_written(), \
-                    _languages_tagged(), svg_paths_remembered(), hyphenation_patterns_kept():
+                    _languages_tagged(), svg_paths_remembered(), hyphenation_patterns_kept(), \
+                    font_arrays_sized_by_values():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
