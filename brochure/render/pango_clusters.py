@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from weasyprint.text.ffi import ffi, pango
 
+_EMPTY, _UNKNOWN = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG  # 0x0FFFFFFF, 1 << 28
+
 # Where cffi puts a glyph's id and offsets in Pango's PangoGlyphInfo array, in
 # 32-bit words: read from one copy of the array, not glyph by glyph.
 _INFO_WORDS = ffi.sizeof("PangoGlyphInfo") // 4
@@ -47,25 +49,26 @@ def drawn_clusters(stream, line, text: str) -> list[tuple]:
         offset, to_unicode = item.item.offset, font.to_unicode
         i = 0
         while i < count:
+            first = starts[i]
             j = i + 1
-            while j < count and starts[j] == starts[i]:
+            while j < count and starts[j] == first:
                 j += 1
-            found_ids = [_glyph_id(font, glyph) for glyph in drawn[i:j]]
-            ids = [g for g in found_ids if g is not None]
-            # Moved back over the glyph before (a mark placed on its base), or
-            # off the baseline; letter spacing moves glyphs forward only.
-            moved = any(x < 0 for x in x_offsets[i:j]) or any(y_offsets[i:j])
-            start = offset + starts[i]
-            end = offset + following[starts[i]]
-            reads_as = [to_unicode.get(g, "") for g in (ids[::-1] if rtl else ids)]
-            found.append((tuple(ids), digits, utf8[start:end].decode(), reads_as, number, rtl,
-                          moved))
+            # moved: a glyph drawn back over the glyph before (a mark placed on
+            # its base), or off the baseline; letter spacing moves glyphs forward only.
+            if j == i + 1 and drawn[i] < _EMPTY:  # one glyph, neither empty nor unknown
+                ids: tuple[int, ...] = (drawn[i],)
+                reads_as = [to_unicode.get(drawn[i], "")]
+                moved = x_offsets[i] < 0 or y_offsets[i] != 0
+            else:
+                ids = tuple(g for g in (_glyph_id(font, glyph) for glyph in drawn[i:j])
+                            if g is not None)
+                reads_as = [to_unicode.get(g, "") for g in (ids[::-1] if rtl else ids)]
+                moved = any(x < 0 for x in x_offsets[i:j]) or any(y_offsets[i:j])
+            text_of = utf8[offset + first:offset + following[first]].decode()
+            found.append((ids, digits, text_of, reads_as, number, rtl, moved))
             i = j
         number += 1
     return found
-
-
-_EMPTY, _UNKNOWN = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
 
 
 def _glyph_id(font, glyph: int) -> int | None:
