@@ -56,8 +56,8 @@ def delegation_edition(project: Project, parts: list[Joined], pages: str, title:
     html = own_document(first.html, pages, title, head)
     inputs = {key: value for key, value in first.inputs.items() if key != "layout"}
     generated = [s for s in first.stylesheets if isinstance(s, str)]  # palette, print
-    stylesheets: list[Path | str] = [*generated, *stylesheets_for(project, first.direction, first.page_format,
-                                                delegation=True)]
+    stylesheets: list[Path | str] = [*generated, *stylesheets_for(
+        project, first.direction, first.page_format, delegation=True)]
     return replace(first, html=html, output=output, layout=None, stylesheets=stylesheets,
                    inputs={
         **inputs, "html": digest(html.encode()),

@@ -41,16 +41,27 @@ class Cluster:
     def misread(self) -> bool:
         """The font's map reads these glyphs wrong, or as nothing (then PDFium
         reads the glyph id as a character, and poppler a gap as a space)."""
-        return bool(self.glyphs) and ("".join(self.reads_as) != self.text
-                                      or "" in self.reads_as)
+        return misreads(self.glyphs, self.text, self.reads_as)
 
     @property
-    def markable(self) -> bool:
-        # Right-to-left text is left as it is: both pdftotext and PDFium reverse
-        # the ActualText of a right-to-left run, as if it were in drawing order
-        # (pdftotext all of it, PDFium each run of letters between marks and
-        # spaces; measured on the Arabic sample).
-        return not self.rtl
+    def marks_its_word(self) -> bool:
+        return marks_its_word(self.glyphs, self.text, self.reads_as, self.rtl, self.moved)
+
+
+def misreads(glyphs: tuple[int, ...], text: str, reads_as: list[str]) -> bool:
+    return bool(glyphs) and ("".join(reads_as) != text or "" in reads_as)
+
+
+def marks_its_word(glyphs: tuple[int, ...], text: str, reads_as: list[str], rtl: bool,
+                   moved: bool) -> bool:
+    """Whether the cluster these make has its word marked (see ``_marked``):
+    misread, or with a glyph moved. A line without such a cluster is left as
+    it is by ``mark``, and its clusters need not be made (render_pdf)."""
+    # Right-to-left text is left as it is: both pdftotext and PDFium reverse
+    # the ActualText of a right-to-left run, as if it were in drawing order
+    # (pdftotext all of it, PDFium each run of letters between marks and
+    # spaces; measured on the Arabic sample).
+    return not rtl and (moved or misreads(glyphs, text, reads_as))
 
 
 @dataclass
@@ -90,8 +101,7 @@ def _marked(clusters: list[Cluster]) -> list[bool]:
     """
     marked = [False] * len(clusters)
     for word in _words(clusters):
-        if any((clusters[i].misread or clusters[i].moved) and clusters[i].markable
-               for i in word):
+        if any(clusters[i].marks_its_word for i in word):
             for i in word:
                 marked[i] = True
     for i, cluster in enumerate(clusters):

@@ -1,5 +1,5 @@
 """Stage 5, render PDF: lay out the HTML with WeasyPrint. The only module that
-imports it.
+imports it, with the two that only it imports (drawing_caches, pango_clusters).
 
 Every file the renderer asks for goes through ``ConfinedFetcher``: only
 ``file:`` paths inside the allowed folders (the content folder, templates,
@@ -26,14 +26,19 @@ from weasyprint.formatting_structure import boxes as weasyprint_boxes
 from weasyprint.layout import inline as weasyprint_inline
 from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text import line_break as weasyprint_line_break
-from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
+from brochure.render.drawing_caches import (
+    font_arrays_sized_by_values,
+    hyphenation_patterns_kept,
+    svg_paths_remembered,
+)
 from brochure.render.justify import gaps, inter_character, spaced
 from brochure.render.layout import check_layout, panel_edges
+from brochure.render.pango_clusters import drawn_clusters
 from brochure.render.rendered import RenderedPdf
 
 VERSION = weasyprint.__version__
@@ -204,7 +209,7 @@ class Renderer:
         parsed = [self._stylesheet(s, fetcher) for s in stylesheets]
         colour_profiles = {k: v for _, profiles in parsed for k, v in profiles.items()}
         try:
-            with _justified_between_characters():
+            with _justified_between_characters(), hyphenation_patterns_kept():
                 document = weasyprint.HTML(
                 string=html, base_url=base_dir.resolve().as_uri() + "/",
                 url_fetcher=fetcher,
@@ -213,7 +218,8 @@ class Renderer:
                     stylesheets=[css for css, _ in parsed], **options,
                 )
             with _justified_between_characters(), _text_reads_as_written(), \
-                    _languages_tagged():
+                    _languages_tagged(), svg_paths_remembered(), hyphenation_patterns_kept(), \
+                    font_arrays_sized_by_values():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
@@ -281,8 +287,12 @@ def _text_reads_as_written() -> Iterator[None]:
         ops = stream.stream[start:]
         if any(op.endswith(b"] TJ") for op in ops if isinstance(op, bytes)):
             line, _ = textbox.pango_layout.get_first_line()  # the line just drawn
-            clusters = list(_drawn_clusters(stream, line, textbox.pango_layout.text))
-            stream.stream[start:] = actual_text.mark(ops, clusters)
+            found = drawn_clusters(stream, line, textbox.pango_layout.text)
+            # Most lines have nothing to mark: their clusters are not made.
+            if any(actual_text.marks_its_word(glyphs, text, reads_as, rtl, moved)
+                   for glyphs, _, text, reads_as, _, rtl, moved in found):
+                clusters = [actual_text.Cluster(*fields) for fields in found]
+                stream.stream[start:] = actual_text.mark(ops, clusters)
         return emojis
 
     weasyprint_text.draw_first_line = draw_first_line  # also used for SVG text
@@ -327,44 +337,3 @@ def _own_language(box) -> str | None:
     if type(box).__name__ in ("PageBox", "MarginBox"):
         return None
     return element.get("lang") or None
-
-
-def _drawn_clusters(stream, line, text: str) -> Iterator[actual_text.Cluster]:
-    """The glyph clusters of a Pango line, in drawing order, with the text each
-    stands for and the text the PDF font's ToUnicode map gives for it."""
-    utf8 = text.encode()
-    run, number = line.runs[0], 0
-    while run != ffi.NULL:
-        item, run = run.data, run.next
-        font, _ = stream.add_font(item.item.analysis.font)  # the font just used
-        rtl = bool(item.item.analysis.level % 2)
-        glyphs = item.glyphs
-        starts = [glyphs.log_clusters[i] for i in range(glyphs.num_glyphs)]
-        bounds = sorted(set(starts)) + [item.item.length]
-        i = 0
-        while i < len(starts):
-            j = i
-            while j < len(starts) and starts[j] == starts[i]:
-                j += 1
-            found = [_glyph_id(font, glyphs.glyphs[k].glyph) for k in range(i, j)]
-            ids = [g for g in found if g is not None]
-            # Moved back over the glyph before (a mark placed on its base), or
-            # off the baseline; letter spacing moves glyphs forward only.
-            moved = any(glyphs.glyphs[k].geometry.x_offset < 0
-                        or glyphs.glyphs[k].geometry.y_offset for k in range(i, j))
-            start = item.item.offset + starts[i]
-            end = item.item.offset + bounds[bounds.index(starts[i]) + 1]
-            reads_as = [font.to_unicode.get(g, "") for g in (ids[::-1] if rtl else ids)]
-            yield actual_text.Cluster(tuple(ids), 2 if font.bitmap else 4,
-                                      utf8[start:end].decode(), reads_as, number, rtl, moved)
-            i = j
-        number += 1
-
-
-def _glyph_id(font, glyph: int) -> int | None:
-    """The glyph id written into the PDF for a Pango glyph; None if none is."""
-    if glyph == pango.PANGO_GLYPH_EMPTY:
-        return None
-    if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:  # drawn as .notdef under a spare id
-        return font.missing.get(glyph - pango.PANGO_GLYPH_UNKNOWN_FLAG)
-    return glyph
