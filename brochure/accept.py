@@ -4,6 +4,7 @@ veraPDF when asked, and imposed when asked. Part of the build."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
     pass
 
-from brochure.plan import Built, Edition
+from brochure.plan import BuildReport, Built, Edition
+from brochure.state import InputState, problems_from
 
 
 def verify_with_verapdf(rendered: list, problems: Problems) -> None:
@@ -170,3 +172,30 @@ def up_to_date(edition: Edition, records: BuildRecords) -> Built:
     return Built(edition.language, edition.kind, edition.output, int(entry.get("pages", 0)),
                  edition.output.stat().st_size, 0.0, edition.warnings, up_to_date=True,
                  draft=edition.warnings > 0)
+
+
+def unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
+                     report: BuildReport) -> bool:
+    """The outcome of the last build into ``out_dir``, if none of its inputs and
+    none of its PDFs changed since: every edition up to date, the same problems."""
+    last = records.last
+    if last.get("key") != state.key:
+        return False
+    built = []
+    try:
+        for name, warnings, print_ in last["editions"]:
+            output = out_dir / name
+            entry = records.entry(output)
+            if entry.get("fingerprint") != print_ or not records.is_unchanged(output):
+                return False
+            built.append(Built(entry["language"], entry["kind"], output,
+                               int(entry.get("pages", 0)), output.stat().st_size, 0.0,
+                               warnings, up_to_date=True, draft=warnings > 0))
+        problems = problems_from(last["problems"])
+    except (KeyError, TypeError, ValueError, OSError):  # a record edited by hand: build
+        return False
+    report.problems.extend(problems)
+    report.built = built
+    with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
+        records.save()
+    return True

@@ -16,11 +16,9 @@ from brochure import __version__, defaults
 from brochure.output.records import BuildRecords, FileDigests, digest
 from brochure.problems import BrochureError, Problems
 from brochure.state import (
-    InputState,
     input_state,
     last_check,
     problems_data,
-    problems_from,
     remember_check,
 )
 
@@ -38,6 +36,7 @@ from brochure.accept import (
     check_output_folder,
     compare_page_counts,
     impose_all,
+    unchanged_build,
     up_to_date,
     verify_with_verapdf,
 )
@@ -333,7 +332,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         state = input_state(Path(folder), {
             "command": "build", "languages": languages, "kinds": kinds, "final": final,
             "formats": formats, "out": str(out_dir)})
-        if _unchanged_build(records, state, out_dir, report):
+        if unchanged_build(records, state, out_dir, report):
             report.problems.raise_if_errors(strict)
             return report
     with Rendering(jobs, scheduler) as rendering:
@@ -394,30 +393,3 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         with contextlib.suppress(OSError):  # a no-op also works in a folder it cannot write
             records.save()
     return report
-
-
-def _unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
-                     report: BuildReport) -> bool:
-    """The outcome of the last build into ``out_dir``, if none of its inputs and
-    none of its PDFs changed since: every edition up to date, the same problems."""
-    last = records.last
-    if last.get("key") != state.key:
-        return False
-    built = []
-    try:
-        for name, warnings, print_ in last["editions"]:
-            output = out_dir / name
-            entry = records.entry(output)
-            if entry.get("fingerprint") != print_ or not records.is_unchanged(output):
-                return False
-            built.append(Built(entry["language"], entry["kind"], output,
-                               int(entry.get("pages", 0)), output.stat().st_size, 0.0,
-                               warnings, up_to_date=True, draft=warnings > 0))
-        problems = problems_from(last["problems"])
-    except (KeyError, TypeError, ValueError, OSError):  # a record edited by hand: build
-        return False
-    report.problems.extend(problems)
-    report.built = built
-    with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
-        records.save()
-    return True
