@@ -201,11 +201,17 @@ def _start_worker() -> None:
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
     workers = list((pool._processes or {}).values())  # no public way to stop them
+    manager = getattr(pool, "_executor_manager_thread", None)  # a Thread (typeshed has it wrong)
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         worker.kill()
     for worker in workers:
         worker.join(timeout=1)
+    # The pool's own thread reaps the killed workers too: a join that loses
+    # that race returns before the worker's end is recorded. Once the thread
+    # has ended, every worker's has been.
+    if manager is not None:
+        manager.join(timeout=2)
 
 
 def _by_layout(editions: list[Edition]) -> dict[str, list[int]]:

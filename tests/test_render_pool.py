@@ -50,3 +50,19 @@ def test_the_process_that_reads_the_brochure_does_not_load_the_renderer(tmp_path
     assert ran.stdout.split() == ["2", "False"]
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [
         "gwangju-city_screen_en.pdf", "gwangju-city_screen_ko.pdf"]
+
+
+def test_loading_the_renderer_starts_no_program():
+    """Every worker loads WeasyPrint: its native libraries are opened by their
+    sonames, without ctypes' search (``ldconfig``, gcc and ld run in
+    subprocesses, about 0.2 s per process)."""
+    code = (
+        "import sys\n"
+        "started = []\n"
+        "sys.addaudithook(lambda event, args: event == 'subprocess.Popen'"
+        " and started.append(args[1]))\n"
+        "from brochure.render.render_pdf import Renderer\n"
+        "print(repr(started))")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.strip() == "[]"

@@ -1,5 +1,6 @@
 """Stage 5, render PDF: lay out the HTML with WeasyPrint. The only module that
-imports it, with the two that only it imports (drawing_caches, pango_clusters).
+imports it, with the three that only it imports (weasyprint_import, which loads
+it, drawing_caches, pango_clusters).
 
 Every file the renderer asks for goes through ``ConfinedFetcher``: only
 ``file:`` paths inside the allowed folders (the content folder, templates,
@@ -20,6 +21,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
+
+from brochure.render import weasyprint_import  # noqa: F401  (before WeasyPrint: loads it faster)
+
+# isort: split
 import weasyprint
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.formatting_structure import boxes as weasyprint_boxes
