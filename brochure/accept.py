@@ -199,3 +199,23 @@ def unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
     with contextlib.suppress(OSError):  # an output was copied: its new stat is kept
         records.save()
     return True
+
+
+def accepted(editions: list[Edition], stale: list[Edition], outcomes: list[Any],
+             records: BuildRecords, verify: bool, problems: Problems) -> list[tuple]:
+    """(edition, pdf, seconds, warnings) of each stale edition rendered without
+    error; what is wrong in the outcomes, in the page counts (all ``editions``)
+    and, with ``verify``, in veraPDF's verdict reported."""
+    rendered = []
+    for edition, outcome in zip(stale, outcomes, strict=True):
+        pdf = accept_rendered(edition, outcome, problems)
+        if pdf is not None:
+            rendered.append((edition, *pdf))
+    pages = {e.output: int(records.entry(e.output).get("pages", 0))
+             for e in editions if e not in stale}
+    pages.update({e.output: pdf.pages for e, pdf, *_ in rendered})
+    compare_page_counts(editions, pages, problems)
+    if verify and not problems.errors:
+        verify_with_verapdf(rendered, problems)
+    return rendered
+

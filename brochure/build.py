@@ -28,17 +28,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from brochure.content.validate import Project
+    from brochure.output.write import Staging
     from brochure.render.editions import EditionKind
+    from brochure.render.rendered import RenderedPdf
     from brochure.translation.translations import LanguageStatus
 
 from brochure.accept import (
-    accept_rendered,
+    accepted,
     check_output_folder,
-    compare_page_counts,
     impose_all,
     unchanged_build,
     up_to_date,
-    verify_with_verapdf,
 )
 from brochure.plan import BuildReport, Built, Edition, Progress
 from brochure.render_pool import Rendering
@@ -335,53 +335,39 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         if unchanged_build(records, state, out_dir, report):
             report.problems.raise_if_errors(strict)
             return report
-    with Rendering(jobs, scheduler) as rendering:
-        if not records.entries:  # nothing built here yet: every edition will render
-            rendering.start()
+    from brochure.output.write import Staging
 
-        def render_if_stale(made: list[Edition]) -> None:
-            rendering.add([e for e in made
-                           if force or not records.is_up_to_date(e.output, e.fingerprint)])
+    with Staging() as staging:  # nothing is put in place unless the whole build is accepted
+        with Rendering(jobs, scheduler) as rendering:
+            if not records.entries:  # nothing built here yet: every edition will render
+                rendering.start()
 
-        editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
-                           final, formats, records.digests, ready=render_if_stale)
-        prepared = Problems(list(report.problems))
-        stale = rendering.editions
-        check_output_folder(out_dir, stale, report.problems)
-        outcomes = rendering.finish(progress)
-    rendered = []
-    for edition, outcome in zip(stale, outcomes, strict=True):
-        pdf = accept_rendered(edition, outcome, report.problems)
-        if pdf is not None:
-            rendered.append((edition, *pdf))
-    pages = {e.output: int(records.entry(e.output).get("pages", 0))
-             for e in editions if e not in stale}
-    pages.update({e.output: pdf.pages for e, pdf, *_ in rendered})
-    compare_page_counts(editions, pages, report.problems)
-    report.problems.raise_if_errors(strict)
+            def render_if_stale(made: list[Edition]) -> None:
+                rendering.add([e for e in made
+                               if force or not records.is_up_to_date(e.output, e.fingerprint)])
 
-    if verify:
-        verify_with_verapdf(rendered, report.problems)
-    sheets = impose_all(editions, rendered, report.problems) if impose == "saddle-stitch" \
-        else {}
-    report.problems.raise_if_errors(strict)
+            editions = prepare(Path(folder), languages, out_dir, strict, report.problems, kinds,
+                               final, formats, records.digests, ready=render_if_stale)
+            prepared = Problems(list(report.problems))
+            stale = rendering.editions
+            check_output_folder(out_dir, stale, report.problems)
+            def stage(edition: Edition, pdf: RenderedPdf) -> None:
+                if not report.problems.errors:  # the disk works while the workers render
+                    staging.stage(edition.output, pdf.data)
 
-    from brochure.output.write import write_atomically
-
-    written = {}
-    for edition, pdf, seconds, warnings in rendered:
-        write_atomically(edition.output, pdf.data)
-        summary = {"language": edition.language, "kind": edition.kind, "pages": pdf.pages}
-        records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
-        written[edition.output] = Built(
-            edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
-            seconds, edition.warnings + warnings, draft=edition.warnings > 0)
-    for edition in editions:
-        built = written.get(edition.output) or up_to_date(edition, records)
-        if edition.output in sheets:
-            built.sheets, data = sheets[edition.output]
-            write_atomically(built.sheets, data)
-        report.built.append(built)
+            outcomes = rendering.finish(progress, arrived=stage)
+        rendered = accepted(editions, stale, outcomes, records, verify, report.problems)
+        report.problems.raise_if_errors(strict)
+        sheets = impose_all(editions, rendered, report.problems) \
+            if impose == "saddle-stitch" else {}
+        report.problems.raise_if_errors(strict)
+        written = _put_in_place(rendered, records, staging)
+        for edition in editions:
+            built = written.get(edition.output) or up_to_date(edition, records)
+            if edition.output in sheets:
+                built.sheets, data = sheets[edition.output]
+                staging.place(built.sheets, data)
+            report.built.append(built)
     if state is not None and state.settled:
         records.remember_last({
             "key": state.key, "problems": problems_data(prepared),
@@ -393,3 +379,17 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         with contextlib.suppress(OSError):  # a no-op also works in a folder it cannot write
             records.save()
     return report
+
+
+def _put_in_place(rendered: list[tuple], records: BuildRecords,
+                  staging: Staging) -> dict[Path, Built]:
+    """Each accepted PDF at its place, and in the records."""
+    written = {}
+    for edition, pdf, seconds, warnings in rendered:
+        staging.place(edition.output, pdf.data)
+        summary = {"language": edition.language, "kind": edition.kind, "pages": pdf.pages}
+        records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
+        written[edition.output] = Built(
+            edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
+            seconds, edition.warnings + warnings, draft=edition.warnings > 0)
+    return written

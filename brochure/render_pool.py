@@ -7,6 +7,8 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 from brochure import defaults
+from brochure.plan import Built, Edition, Progress
+from brochure.render_task import render_task
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -14,18 +16,20 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from brochure.render.rendered import RenderedPdf
 
-from brochure.plan import Built, Edition, Progress
-from brochure.render_task import render_task
+    Arrived = Callable[[Edition, RenderedPdf], None]
 
 
 def render_all(editions: list[Edition], jobs: int | None,
-                progress: Progress | None, scheduler: str | None = None) -> list[Any]:
+                progress: Progress | None, scheduler: str | None = None,
+                arrived: Arrived | None = None) -> list[Any]:
     """Outcomes in the order of ``editions``, whatever order they finish in:
     in this process, in a pool of local workers, or on the Dask cluster whose
-    scheduler is at ``scheduler`` (render_cluster.py)."""
+    scheduler is at ``scheduler`` (render_cluster.py). ``arrived`` is given
+    each edition's rendered PDF as soon as it is back."""
     outcomes: list[Any] = [None] * len(editions)
-    done = _collector(editions, outcomes, progress)
+    done = _collector(editions, outcomes, progress, arrived)
     if not editions:
         return outcomes
     if scheduler is not None:
@@ -44,12 +48,14 @@ def render_all(editions: list[Edition], jobs: int | None,
     return outcomes
 
 
-def _collector(editions: list[Edition], outcomes: list[Any],
-               progress: Progress | None) -> Callable[[int, Any], None]:
-    """Keeps each outcome in its place and tells ``progress``."""
+def _collector(editions: list[Edition], outcomes: list[Any], progress: Progress | None,
+               arrived: Arrived | None = None) -> Callable[[int, Any], None]:
+    """Keeps each outcome in its place and tells ``arrived`` and ``progress``."""
 
     def done(index: int, outcome: Any) -> None:
         outcomes[index] = outcome
+        if arrived and isinstance(outcome, tuple):
+            arrived(editions[index], outcome[0])
         if progress and isinstance(outcome, tuple):
             edition = editions[index]
             pdf, seconds = outcome
@@ -152,12 +158,12 @@ class Rendering:
             indices = [start + i for i in group]
             self._futures[self._pool.submit([self.editions[i] for i in indices])] = indices
 
-    def finish(self, progress: Progress | None) -> list[Any]:
+    def finish(self, progress: Progress | None, arrived: Arrived | None = None) -> list[Any]:
         """Every edition's outcome, in the order they were added."""
         if self._pool is None:
-            return render_all(self.editions, self.jobs, progress, self.scheduler)
+            return render_all(self.editions, self.jobs, progress, self.scheduler, arrived)
         outcomes: list[Any] = [None] * len(self.editions)
-        done = _collector(self.editions, outcomes, progress)
+        done = _collector(self.editions, outcomes, progress, arrived)
         _collect(self._pool, self._futures, self.editions, done)
         return outcomes
 

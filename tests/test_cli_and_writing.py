@@ -8,8 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import __version__
+from brochure.build import build
 from brochure.cli.commands import main
-from brochure.output.write import write_atomically
+from brochure.output.write import Staging, write_atomically
+from brochure.problems import BrochureError
 
 
 def test_version_and_help():
@@ -45,6 +47,26 @@ def test_an_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch):
         write_atomically(target, b"%PDF-new" * 1000)
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_pdfs_written_aside_are_removed_when_a_language_is_refused_after_rendering(
+        content, monkeypatch):
+    """Each PDF is written aside as soon as it is rendered; a problem found after
+    the rendering (a Thai run the line breaker cannot break) puts none in place
+    and leaves nothing behind."""
+    text = content / "text/th.yaml"
+    body = "      ธรรมเนียมการลุกขึ้นต่อต้านความอยุติธรรม"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        body, "      " + "ฃฅ" * 40 + " " + body.lstrip(), 1), encoding="utf-8")
+    staged = []
+    original = Staging.stage
+    monkeypatch.setattr(Staging, "stage", lambda self, target, data: (
+        staged.append(target.name), original(self, target, data)))
+    out = content.parent / "out"
+    with pytest.raises(BrochureError, match="th.yaml"):
+        build(content, ["en", "th"], out, jobs=2, kinds=["screen"])
+    assert "gwangju-city_screen_en.pdf" in staged
+    assert list(out.iterdir()) == []
 
 
 def test_build_with_impose_writes_the_printers_sheets_beside_each_pdf(content):

@@ -52,6 +52,46 @@ def check_writable(folder: Path) -> OSError | None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
+    temporary = _written_beside(target, data)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+class Staging:
+    """PDFs written beside their targets as they arrive, under temporary names,
+    and put in place only when the whole build is accepted (``place``): the
+    disk works while the workers still render, and a build that fails or is
+    stopped leaves the folder as it was (leaving the ``with`` block removes
+    whatever was not placed)."""
+
+    def __init__(self) -> None:
+        self._staged: dict[Path, str] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for temporary in self._staged.values():
+            _remove(temporary)
+        self._staged.clear()
+
+    def stage(self, target: Path, data: bytes) -> None:
+        self._staged[target] = _written_beside(target, data)
+
+    def place(self, target: Path, data: bytes) -> None:
+        """``data`` at ``target``: the file staged for it (the same bytes), or written now."""
+        temporary = self._staged.pop(target, None)
+        if temporary is None:
+            write_atomically(target, data)
+        else:
+            os.replace(temporary, target)
+
+
+def _written_beside(target: Path, data: bytes) -> str:
+    """A complete, synced temporary file with ``data`` in ``target``'s folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                      dir=target.parent)
@@ -61,9 +101,13 @@ def write_atomically(target: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        _remove(temporary)
         raise
+    return temporary
+
+
+def _remove(temporary: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
 
