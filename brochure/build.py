@@ -14,13 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from brochure import __version__, defaults
 from brochure.output.records import BuildRecords, FileDigests, digest
-from brochure.problems import BrochureError, Problems
-from brochure.state import (
-    input_state,
-    last_check,
-    problems_data,
-    remember_check,
-)
+from brochure.problems import Problems
+from brochure.state import input_state, problems_data
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -272,39 +267,6 @@ def brochure_inputs(project: Project, digests: FileDigests | None = None) -> dic
         "templates": file_digests(defaults.project_templates(), (), digests),
         "styles": file_digests(defaults.project_styles(), (), digests),
     }
-
-
-def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
-          strict: bool = False, kinds: list[str] | None = None,
-          final: bool = False, formats: list[str] | None = None) -> Problems:
-    """Validate everything a build needs, glyphs included; render no PDF.
-
-    The brochure's delegation files are checked too (docs/delegations.md). When
-    nothing has changed since the last check of the folder with the same
-    options, its problems are given again without loading anything.
-    """
-    folder = Path(folder)
-    state = input_state(folder, {"command": "check", "languages": languages, "kinds": kinds,
-                                 "final": final, "formats": formats})
-    problems = last_check(folder, state)
-    if problems is not None:
-        problems.raise_if_errors(strict)
-        return problems
-    from brochure.content.delegations import check_delegations
-
-    problems = Problems()
-    try:
-        prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
-                final, formats)
-    except BrochureError as stopped:
-        # The content's problems are in the collector: the delegations' are
-        # listed with them. Anything else (a file that cannot be read) stops here.
-        if any(problem not in problems.items for problem in stopped.problems):
-            raise
-    check_delegations(folder, problems)
-    problems.raise_if_errors(strict)
-    remember_check(folder, state, problems)
-    return problems
 
 
 def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,

@@ -54,20 +54,27 @@ class Problem:
 
 @dataclass
 class Problems:
-    """Collects problems; ``raise_if_errors`` stops the build once, with all of them."""
+    """Collects problems; ``raise_if_errors`` stops the build once, with all of
+    them. A problem found again (the same text at the same place, as in both
+    editions of a language) is kept once."""
 
     items: list[Problem] = field(default_factory=list)
 
     def error(self, message: str, location: Location | None = None, *,
               field: str | None = None, hint: str | None = None) -> None:
-        self.items.append(Problem(message, location, field, hint, "error"))
+        self._add(Problem(message, location, field, hint, "error"))
 
     def warning(self, message: str, location: Location | None = None, *,
                 field: str | None = None, hint: str | None = None) -> None:
-        self.items.append(Problem(message, location, field, hint, "warning"))
+        self._add(Problem(message, location, field, hint, "warning"))
 
     def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
+        for problem in other.items:
+            self._add(problem)
+
+    def _add(self, problem: Problem) -> None:
+        if problem not in self.items:
+            self.items.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

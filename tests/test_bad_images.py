@@ -14,7 +14,7 @@ import pytest
 from conftest import edit, line_of, run
 from PIL import Image
 
-from brochure.build import check
+from brochure.check import check
 from brochure.content import images
 
 SECTION_IMAGE = "images/economy.svg"  # sections[2].image in the sample's edition.yaml

@@ -9,7 +9,8 @@ import pytest
 from conftest import edit
 from pdfs import page_texts
 
-from brochure.build import build, check, prepare
+from brochure.build import build, prepare
+from brochure.check import check
 from brochure.content.localise import format_fact
 from brochure.content.model import Fact
 from brochure.content.typography import parse_locale

@@ -270,3 +270,13 @@ def test_a_missing_language_text_is_an_error_not_a_fallback(content: Path, tmp_p
     lines = _fails(content, tmp_path)
     assert any(f"leipzig.yaml:{line - 1}:" in m and "programme[1].activity" in m
                and "no ko text" in m for m in lines), lines
+
+
+def test_a_name_in_a_script_the_fonts_lack_is_found_by_check_too(content: Path,
+                                                                   tmp_path: Path):
+    """The delegation's pages are made by 'check' as by the batch: a member's
+    name in Georgian, which no font of German or Korean has, is located there."""
+    _, line = _break(content, "  - name: Max Mustermann", "  - name: ნინო Mustermann")
+    lines = _fails(content, tmp_path)
+    assert any(f"leipzig.yaml:{line}:" in m and "members[2].name" in m
+               and "U+10D8 GEORGIAN LETTER IN" in m for m in lines), lines

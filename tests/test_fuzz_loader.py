@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brochure.build import check
+from brochure.check import check
 from brochure.problems import BrochureError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "content" / "gwangju"

@@ -14,7 +14,8 @@ from conftest import edit
 
 from brochure import build as build_module
 from brochure import defaults
-from brochure.build import build, check
+from brochure.build import build
+from brochure.check import check
 from brochure.output import records
 from brochure.problems import BrochureError
 from brochure.render import fonts

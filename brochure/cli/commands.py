@@ -146,7 +146,7 @@ def check(content_dir: Path, languages: tuple[str, ...], strict: bool, final: bo
     Example:
       brochure check content/gwangju
     """
-    from brochure.build import check as run_check
+    from brochure.check import check as run_check
 
     problems = run_check(content_dir, list(languages) or None, strict, final=final)
     show_warnings(problems)
