@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import edit
+from conftest import edit, line_of
 from pdfs import page_texts
 
 from brochure.build import build, prepare
@@ -195,3 +195,16 @@ def test_large_amounts_read_as_a_native_speaker_writes_them(language, amount, cu
                                                             expected):
     assert format_fact(Fact(amount=amount, currency=currency),
                        parse_locale(language)) == expected
+
+
+@pytest.mark.parametrize("value, said", [
+    ("1.0e+25", "less than 1000000000000000"), (".nan", "a finite number")])
+def test_a_number_too_large_or_not_finite_is_located_not_a_crash(content, value, said):
+    """CLDR's number formats fail on 25 digits (found by tests/test_fuzz_loader.py)."""
+    facts = content / "facts.yaml"
+    edit(facts, "suv-target: {number: 100000}", f"suv-target: {{number: {value}}}")
+    with pytest.raises(BrochureError) as refused:
+        check(content, ["ko"])
+    line = line_of(facts, "suv-target:")
+    assert any(f"facts.yaml:{line}:" in str(p) and "suv-target.number" in str(p)
+               and said in str(p) for p in refused.value.problems), refused.value.problems

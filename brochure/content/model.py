@@ -147,15 +147,19 @@ def is_cldr_unit(unit: str) -> bool:
 
 FACT_KINDS = ("date", "month", "year", "number", "amount", "percent")
 
+# A quantity as a reader sees it: a finite number of at most 15 digits (the
+# digits a float keeps exactly; CLDR's number formats give up on much larger).
+Quantity = Annotated[float, Field(allow_inf_nan=False, gt=-1e15, lt=1e15)]
+
 
 class Fact(Model):
     date: dt.date | None = None
     month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
     year: int | None = None
-    number: float | None = None
+    number: Quantity | None = None
     unit: str | None = None
-    amount: float | None = None
-    percent: float | None = None  # a share: 0.42 is printed as 42 %
+    amount: Quantity | None = None
+    percent: Quantity | None = None  # a share: 0.42 is printed as 42 %
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 
     @model_validator(mode="after")
