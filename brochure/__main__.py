@@ -1,5 +1,5 @@
 """``python -m brochure``: the same command as ``brochure``."""
 
-from brochure.cli.commands import main
+from brochure.cli.commands import run
 
-main(prog_name="brochure")
+run()

@@ -202,7 +202,11 @@ class _LocalPool:
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from brochure.render import render_pdf  # noqa: F401  (loaded already when forked after it)
+    # While this process waits for its first task (the parent is still reading
+    # the brochure), it loads what every task needs.
+    from brochure.render_task import load_stages
+
+    load_stages()
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:

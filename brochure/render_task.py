@@ -36,6 +36,16 @@ def render_task(editions: list[Edition]) -> list[Any]:
     return [outcomes[index] for index in range(len(editions))]
 
 
+def load_stages() -> None:
+    """The renderer and the stages after it, loaded: in a worker before its
+    first task (pikepdf, Pillow's colour management and the PDF checks take
+    about a tenth of a second to import)."""
+    from brochure.pdf import derive, join, postprocess, preflight  # noqa: F401
+    from brochure.render import render_html  # noqa: F401
+
+    _the_renderer()
+
+
 def _the_renderer():
     global _renderer
     from brochure.render.render_pdf import Renderer
