@@ -9,7 +9,8 @@ import pytest
 from conftest import build_fails, edit, line_of
 from pdfs import page_texts
 
-from brochure.build import build, compare_page_counts, prepare
+from brochure.accept import compare_page_counts
+from brochure.build import build, prepare
 from brochure.problems import Problems
 from brochure.render.render_html import ens
 
