@@ -208,3 +208,15 @@ def test_a_number_too_large_or_not_finite_is_located_not_a_crash(content, value,
     line = line_of(facts, "suv-target:")
     assert any(f"facts.yaml:{line}:" in str(p) and "suv-target.number" in str(p)
                and said in str(p) for p in refused.value.problems), refused.value.problems
+
+
+def test_a_file_name_with_a_nul_character_is_located_not_a_crash(content):
+    """The operating system refuses such a name outright (found by tests/test_fuzz_loader.py)."""
+    edition = content / "edition.yaml"
+    edit(edition, "stylesheets: [photo.css]", 'stylesheets: [photo.css, "a\\0b.css"]')
+    with pytest.raises(BrochureError) as refused:
+        check(content, ["en"])
+    line = line_of(edition, "stylesheets:")
+    assert [str(p) for p in refused.value.problems] == [
+        f"{edition.relative_to(content.parent)}:{line}:26: stylesheets: 'a\\x00b.css' holds "
+        "a NUL character (U+0000), which no file name can"]

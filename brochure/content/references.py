@@ -115,6 +115,8 @@ def _check_relative_link(folder: Path, address: str, edition: Edition, where: Lo
 
 def resolve_inside(folder: Path, reference: str) -> tuple[Path | None, str | None]:
     """The file a reference names, if it is a file inside ``folder``; else why not."""
+    if "\0" in reference:
+        return None, f"{reference!r} holds a NUL character (U+0000), which no file name can"
     if urlsplit(reference).scheme or reference.startswith(("//", "\\\\")):
         return None, (f"'{reference}' is an address outside the brochure; "
                       "only files inside the content folder can be used")
