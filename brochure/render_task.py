@@ -65,11 +65,12 @@ def render_alone(edition: Edition):
                                      edition.roots, edition.options, edition.cmyk_profile)
     except RefusedResource as exc:
         return exc
-    if edition.joined:
+    if _on_sheets(edition):
         from brochure.pdf.join import pad_pages
 
-        # Front matter fills whole sheets of a stitched booklet.
+        laid_out = pdf.pages
         pdf.data, pdf.pages = pad_pages(pdf.data, BOOKLET_PAGES)
+        pdf.blank_pages = pdf.pages - laid_out
     if edition.kind == "print":
         from brochure.pdf.postprocess import finish_print
 
@@ -104,24 +105,33 @@ def render_from_layout(editions: list[Edition]) -> list[Any]:
                                       layout.roots, layout.options)
     except RefusedResource as exc:
         return [exc for _ in editions]
-    if editions[0].joined:
+    laid_out = {False: made}  # and, for a print edition of a delegation, on whole sheets
+    if any(_on_sheets(edition) for edition in editions):
         from brochure.pdf.join import pad_pages
 
-        # Front matter fills whole sheets of a stitched booklet, as rendered alone.
-        made.data, made.pages = pad_pages(made.data, BOOKLET_PAGES)
+        data, pages = pad_pages(made.data, BOOKLET_PAGES)
+        laid_out[True] = replace(made, data=data, pages=pages, blank_pages=pages - made.pages)
     share = (time.perf_counter() - started) / len(editions)  # the layout's time, shared
     outcomes = []
     for edition in editions:
         started = time.perf_counter()
+        source = laid_out[_on_sheets(edition)]
         try:
-            data, pages, findings = _derived(edition, made)
+            data, pages, findings = _derived(edition, source)
         except CannotDerive:
             outcomes.append(render_alone(edition))
             continue
-        pdf = replace(made, data=data, pages=pages, originals={},
+        pdf = replace(source, data=data, pages=pages, originals={},
                       warnings=list(made.warnings), findings=findings)
         outcomes.append((pdf, share + time.perf_counter() - started))
     return outcomes
+
+
+def _on_sheets(edition: Edition) -> bool:
+    """A delegation's own pages in a print edition are padded with empty pages
+    to whole sheets of a stitched booklet (the brochure then starts on a sheet
+    of its own); on screen, empty pages would only be scrolled past."""
+    return bool(edition.joined) and edition.kind == "print"
 
 
 def _derived(edition: Edition, made) -> tuple[bytes, int, list]:

@@ -81,10 +81,32 @@ def test_page_labels_match_the_numbers_printed_on_the_pages(delegation_screen_ba
         assert all(printed[page] for page, label in enumerate(labels)
                    if label.split("-")[-1] in always), (name, printed)
         assert labels[:2] == ["i", "ii"]
-        assert "1" in labels and labels.index("1") % 4 == 0  # whole sheets of front matter
+        # On screen, no empty page between the front matter and the brochure.
+        front = labels.index("1")
+        assert all(_printed_number(path, page + 1) for page in range(1, front)), (name, front)
     bilingual = _labels(delegation_screen_batch[0] / SCREEN[-1])
     assert bilingual[-12:] == [f"ko-{n}" for n in range(1, 13)]
     assert bilingual[-24:-12] == [str(n) for n in range(1, 13)]
+
+
+def test_a_print_edition_fills_whole_sheets_with_empty_pages_the_screen_edition_has_not(
+        delegation_screen_batch, tmp_path):
+    """A stitched copy starts the brochure on a sheet of its own; a reader on a
+    screen is not shown the empty pages that make the sheets whole."""
+    screen = delegation_screen_batch[0] / SCREEN[-1]
+    out = tmp_path / "out"
+    made = CliRunner().invoke(main, ["delegations", str(SAMPLE),
+                                     "--only", "leipzig", "--edition", "print", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    printed = out / "delegations" / SCREEN[-1].replace("screen", "print")
+    on_screen, on_paper = _labels(screen), _labels(printed)
+    front = on_screen.index("1")
+    assert front == 5 and on_paper.index("1") == 8  # cover, welcome, programme ×2, members
+    assert on_paper[:front] == on_screen[:front]
+    assert on_paper[8:] == on_screen[front:]  # the brochure's pages, labelled alike
+    blank = subprocess.run(["pdftotext", "-f", str(front + 1), "-l", "8", str(printed), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert blank.strip("\f\n ") == ""  # the pages that fill the sheet carry no text
 
 
 def test_the_delegation_contents_lead_to_the_brochure_pages_with_their_numbers(

@@ -216,9 +216,11 @@ def build_delegations(folder: Path = defaults.CONTENT_DIR, only: list[str] | Non
         accepted = accept_rendered(edition, outcome, report.problems)
         if accepted is not None:
             rendered[edition.output] = (edition, *accepted)
-    for plan in plans:
-        pages = {e.output: int(records.entry(e.output).get("pages", 0)) for e in plan.editions}
-        pages.update({path: r[1].pages for path, r in rendered.items() if path in pages})
+    for plan in plans:  # the pages laid out: a print edition's blank pages left aside
+        pages = {e.output: int(records.entry(e.output).get("pages", 0))
+                 - int(records.entry(e.output).get("blank_pages", 0)) for e in plan.editions}
+        pages.update({path: r[1].pages - r[1].blank_pages for path, r in rendered.items()
+                      if path in pages})
         compare_page_counts(plan.editions, pages, report.problems)
     report.problems.raise_if_errors(strict)
     write_parts(new_parts, out_dir)
@@ -264,7 +266,7 @@ def _write(plan: Plan, rendered: dict[Path, tuple[Edition, Any, float, int]],
         write_atomically(edition.output, pdf.data)
         records.record(edition.output, edition.fingerprint, pdf.data,
                        {"language": edition.language, "kind": edition.kind,
-                        "pages": pdf.pages}, edition.inputs)
+                        "pages": pdf.pages, "blank_pages": pdf.blank_pages}, edition.inputs)
         files.append(Built(edition.language, edition.kind, edition.output, pdf.pages,
                            len(pdf.data), seconds, edition.warnings + warnings))
     manifest = json.dumps(manifest_of(plan, records), indent=2, ensure_ascii=False) + "\n"

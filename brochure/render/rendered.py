@@ -18,3 +18,4 @@ class RenderedPdf:
     layout: list[Finding] = field(default_factory=list)  # what does not fit (layout.py)
     folds: list[list[float]] = field(default_factory=list)  # per page, mm from the left
     originals: dict[str, bytes] = field(default_factory=dict)  # ConfinedFetcher.originals
+    blank_pages: int = 0  # empty pages added to fill whole sheets (render_task._on_sheets)
