@@ -280,3 +280,31 @@ def test_a_name_in_a_script_the_fonts_lack_is_found_by_check_too(content: Path,
     lines = _fails(content, tmp_path)
     assert any(f"leipzig.yaml:{line}:" in m and "members[2].name" in m
                and "U+10D8 GEORGIAN LETTER IN" in m for m in lines), lines
+
+
+def test_a_days_last_item_never_stands_alone_at_the_top_of_a_page(content: Path,
+                                                                   tmp_path: Path):
+    """A six-day programme of six items a day runs over four pages: where a
+    page breaks before a day's last item, the item before it comes along."""
+    path = content / "delegations" / "sendai.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("programme:\n", 1)
+    members = rest[rest.index("\nmembers:"):]
+    slots = [("9:00", "10:00", "市長表敬訪問"), ("10:30", "11:30", "実務協議"),
+             ("12:00", "13:00", "国立アジア文化殿堂の視察"),
+             ("14:00", "15:00", "人工知能産業団地の視察"),
+             ("15:30", "16:30", "歓迎夕食会"), ("18:00", "19:30", "国立5・18民主墓地への参拝")]
+    items = "".join(f"  - date: 2026-09-{day:02d}\n    start: {start}\n    end: {end}\n"
+                    f"    activity: {activity}\n    place: 光州広域市庁\n"
+                    for day in range(8, 14) for start, end, activity in slots)
+    path.write_text(head.replace("departs: 2026-09-10", "departs: 2026-09-13")
+                    + "programme:\n" + items + members.lstrip("\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    made = CliRunner().invoke(main, ["delegations", str(content), "--only", "sendai",
+                                     "--edition", "screen", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    pages = page_texts(out / "delegations" / "sendai" / "sendai_screen_ja.pdf")
+    programme = [page for page in pages if "参拝" in page and "光州広域市庁" in page]
+    assert len(programme) >= 3  # the programme does run over pages
+    for page in programme:
+        assert page.count("歓迎夕食会") >= page.count("参拝"), page
