@@ -68,7 +68,8 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
             problems: Problems, kinds: list[str] | None = None,
             final: bool = False, formats: list[str] | None = None,
             digests: FileDigests | None = None,
-            ready: Callable[[list[Edition]], None] | None = None) -> list[Edition]:
+            ready: Callable[[list[Edition]], None] | None = None,
+            project: Project | None = None) -> list[Edition]:
     """Everything up to the HTML of every edition; raises with every problem found.
 
     A language with missing or out-of-date translations is built as a draft,
@@ -76,7 +77,8 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     knows the digests of files hashed before. ``ready`` is given each
     language's editions as soon as they are made and found without error
     (the languages whose script costs most first), so that they can render
-    while the next language is prepared.
+    while the next language is prepared. ``project``: the brochure as
+    ``load_project`` loaded it already, for ``languages``.
     """
     from brochure.content.localise import localise
     from brochure.content.validate import load_project
@@ -86,7 +88,7 @@ def prepare(folder: Path, languages: list[str] | None, out_dir: Path, strict: bo
     from brochure.translation.checks import check_translations
     from brochure.translation.translations import project_status
 
-    project = load_project(folder, languages, problems)
+    project = project or load_project(folder, languages, problems)
     check_edition_fonts(project.edition, project.edition_source, problems)
     problems.raise_if_errors()
     kinds = kinds or list(project.edition.editions)

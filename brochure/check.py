@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brochure import defaults
 from brochure.build import prepare
 from brochure.problems import BrochureError, Problems
 from brochure.state import input_state, last_check, remember_check
+
+# The stages are imported when first used: a check in which nothing changed
+# needs none of them (see state.py).
+if TYPE_CHECKING:
+    from brochure.content.validate import Project
 
 
 def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = None,
@@ -35,22 +41,27 @@ def check(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     if problems is not None:
         problems.raise_if_errors(strict)
         return problems
+    from brochure.content.validate import load_project
+
     problems = Problems()
+    project = None
     try:
+        project = load_project(folder, languages, problems)
         prepare(folder, languages, Path(defaults.OUTPUT_DIR), strict, problems, kinds,
-                final, formats)
+                final, formats, project=project)
     except BrochureError as stopped:
         # The content's problems are in the collector: the delegations' are
         # listed with them. Anything else (a file that cannot be read) stops here.
         if any(problem not in problems.items for problem in stopped.problems):
             raise
-    _check_delegations(folder, problems)
+    # Loaded once for both: the delegations read every language of the brochure.
+    _check_delegations(folder, problems, project if languages is None else None)
     problems.raise_if_errors(strict)
     remember_check(folder, state, problems)
     return problems
 
 
-def _check_delegations(folder: Path, problems: Problems) -> None:
+def _check_delegations(folder: Path, problems: Problems, project: Project | None) -> None:
     """The delegation files; with a brochure that is ready, their pages too
     (what the brochure's check reported already is kept once)."""
     if not (folder / defaults.DELEGATIONS_DIR).is_dir():
@@ -64,5 +75,5 @@ def _check_delegations(folder: Path, problems: Problems) -> None:
 
     found = Problems()
     with contextlib.suppress(BrochureError):  # every problem is in ``found``
-        plan_delegations(folder, None, None, Path(defaults.OUTPUT_DIR), False, found)
+        plan_delegations(folder, None, None, Path(defaults.OUTPUT_DIR), False, found, project)
     problems.extend(found)

@@ -99,11 +99,13 @@ class DelegationReport:
 
 
 def plan_delegations(folder: Path, only: list[str] | None, kinds: list[str] | None,
-                     out_dir: Path, strict: bool, problems: Problems) -> list[Plan]:
+                     out_dir: Path, strict: bool, problems: Problems,
+                     project: Project | None = None) -> list[Plan]:
     """Everything up to the HTML of every delegation's editions and of the
     brochure parts they join; raises with every problem found (in the
-    brochure, the delegation files, the glyphs)."""
-    project = load_project(folder, None, problems)
+    brochure, the delegation files, the glyphs). ``project``: the brochure,
+    every language of it, as ``load_project`` loaded it already."""
+    project = project or load_project(folder, None, problems)
     delegations, words = load_delegations(folder, project.languages, problems, only)
     problems.raise_if_errors(strict)
     kinds = kinds or list(project.edition.editions)
