@@ -202,10 +202,10 @@ def unchanged_build(records: BuildRecords, state: InputState, out_dir: Path,
 
 
 def accepted(editions: list[Edition], stale: list[Edition], outcomes: list[Any],
-             records: BuildRecords, verify: bool, problems: Problems) -> list[tuple]:
+             records: BuildRecords, problems: Problems) -> list[tuple]:
     """(edition, pdf, seconds, warnings) of each stale edition rendered without
-    error; what is wrong in the outcomes, in the page counts (all ``editions``)
-    and, with ``verify``, in veraPDF's verdict reported."""
+    error; what is wrong in the outcomes and in the page counts (all
+    ``editions``) reported."""
     rendered = []
     for edition, outcome in zip(stale, outcomes, strict=True):
         pdf = accept_rendered(edition, outcome, problems)
@@ -215,7 +215,5 @@ def accepted(editions: list[Edition], stale: list[Edition], outcomes: list[Any],
              for e in editions if e not in stale}
     pages.update({e.output: pdf.pages for e, pdf, *_ in rendered})
     compare_page_counts(editions, pages, problems)
-    if verify and not problems.errors:
-        verify_with_verapdf(rendered, problems)
     return rendered
 

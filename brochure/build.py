@@ -34,6 +34,7 @@ from brochure.accept import (
     impose_all,
     unchanged_build,
     up_to_date,
+    verify_with_verapdf,
 )
 from brochure.plan import BuildReport, Built, Edition, Progress
 from brochure.render_pool import Rendering
@@ -315,13 +316,16 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
             prepared = Problems(list(report.problems))
             stale = rendering.editions
             check_output_folder(out_dir, stale, report.problems)
+
             def stage(edition: Edition, pdf: RenderedPdf) -> None:
                 if not report.problems.errors:  # the disk works while the workers render
                     staging.stage(edition.output, pdf.data)
 
             outcomes = rendering.finish(progress, arrived=stage)
-        rendered = accepted(editions, stale, outcomes, records, verify, report.problems)
+        rendered = accepted(editions, stale, outcomes, records, report.problems)
         report.problems.raise_if_errors(strict)
+        if verify:
+            verify_with_verapdf(rendered, report.problems)
         sheets = impose_all(editions, rendered, report.problems) \
             if impose == "saddle-stitch" else {}
         report.problems.raise_if_errors(strict)

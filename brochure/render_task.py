@@ -66,11 +66,7 @@ def render_alone(edition: Edition):
     except RefusedResource as exc:
         return exc
     if _on_sheets(edition):
-        from brochure.pdf.join import pad_pages
-
-        laid_out = pdf.pages
-        pdf.data, pdf.pages = pad_pages(pdf.data, BOOKLET_PAGES)
-        pdf.blank_pages = pdf.pages - laid_out
+        pdf = _on_whole_sheets(pdf)
     if edition.kind == "print":
         from brochure.pdf.postprocess import finish_print
 
@@ -107,10 +103,7 @@ def render_from_layout(editions: list[Edition]) -> list[Any]:
         return [exc for _ in editions]
     laid_out = {False: made}  # and, for a print edition of a delegation, on whole sheets
     if any(_on_sheets(edition) for edition in editions):
-        from brochure.pdf.join import pad_pages
-
-        data, pages = pad_pages(made.data, BOOKLET_PAGES)
-        laid_out[True] = replace(made, data=data, pages=pages, blank_pages=pages - made.pages)
+        laid_out[True] = _on_whole_sheets(made)
     share = (time.perf_counter() - started) / len(editions)  # the layout's time, shared
     outcomes = []
     for edition in editions:
@@ -132,6 +125,16 @@ def _on_sheets(edition: Edition) -> bool:
     to whole sheets of a stitched booklet (the brochure then starts on a sheet
     of its own); on screen, empty pages would only be scrolled past."""
     return bool(edition.joined) and edition.kind == "print"
+
+
+def _on_whole_sheets(pdf):
+    """The rendered pages padded with empty pages to whole sheets of four."""
+    from dataclasses import replace
+
+    from brochure.pdf.join import pad_pages
+
+    data, pages = pad_pages(pdf.data, BOOKLET_PAGES)
+    return replace(pdf, data=data, pages=pages, blank_pages=pages - pdf.pages)
 
 
 def _derived(edition: Edition, made) -> tuple[bytes, int, list]:
