@@ -4,6 +4,7 @@ same byte for byte as without it."""
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -119,3 +120,51 @@ def test_an_illustration_drawn_again_from_remembered_paths_is_drawn_alike(
         patch.setattr(render_pdf, "svg_paths_remembered", contextlib.nullcontext)
         parsed = rendered()
     assert remembering == remembered == parsed
+
+
+# Korean and Japanese in the sample's CJK faces (each subset ends at its last
+# used glyph: one pass), Spanish and Vietnamese in Noto (accented letters add
+# glyphs after the last used one: the second pass follows).
+SCRIPTS = """<html><style>@page { size: A6; margin: 8mm } body { font-size: 10pt }
+.serif { font-family: "Noto Serif", "Noto Serif CJK KR"; } .bold { font-weight: bold }</style>
+<p lang="ko">광주는 민주주의와 인권의 도시입니다. 아시아문화전당</p>
+<p lang="ja" style="font-family: 'Noto Sans CJK JP'">光州は民主主義と人権の都市です。</p>
+<p lang="es" class="serif bold">Información, región, acción: ¿dónde está la estación?</p>
+<p lang="vi" class="serif">Thành phố Gwangju là trung tâm văn hóa châu Á.</p></html>"""
+
+
+def test_fonts_subset_in_one_pass_are_the_renderers_own_subsets(tmp_path, monkeypatch):
+    passes: list[str] = []
+    one_pass = drawing_caches._add
+
+    def counted(hb_set, values):
+        if isinstance(values, range):
+            passes.append("second")
+        one_pass(hb_set, values)
+
+    monkeypatch.setattr(drawing_caches, "_add", counted)
+    fast = Renderer().render(SCRIPTS, tmp_path, [], [tmp_path]).data
+    assert 0 < len(passes) < 4  # both ways were taken: most faces in one pass
+    with monkeypatch.context() as patch:
+        patch.setattr(render_pdf, "fonts_subset_in_one_pass", contextlib.nullcontext)
+        weasyprint_own = Renderer().render(SCRIPTS, tmp_path, [], [tmp_path]).data
+    assert fast == weasyprint_own
+    assert "광주는" in "".join(page_texts_of(fast, tmp_path))
+
+
+def page_texts_of(data: bytes, folder: Path) -> list[str]:
+    (folder / "out.pdf").write_bytes(data)
+    return page_texts(folder / "out.pdf")
+
+
+def test_streams_are_compressed_at_zlibs_default_level(tmp_path):
+    import zlib
+
+    import pikepdf
+
+    data = Renderer().render(SCRIPTS, tmp_path, [], [tmp_path]).data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fonts = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o]
+        assert fonts
+        for font in fonts:
+            assert font.read_raw_bytes() == zlib.compress(font.read_bytes(), 6)

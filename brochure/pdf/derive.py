@@ -24,6 +24,7 @@ import re
 import uuid
 import zlib
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
@@ -69,7 +70,7 @@ def derive_print(pdf: pikepdf.Pdf, document: uuid.UUID, bleed_mm: float, inks: I
     """The print edition (PDF/X-4), from the open layout: in the profile's
     CMYK, with fold marks where ``folds`` says; the file saved (``pdf`` stays
     open, as saved)."""
-    icc = pikepdf.Stream(pdf, zlib.compress(profile.read_bytes(), 6))
+    icc = pikepdf.Stream(pdf, _compressed_profile(profile))
     icc.Filter, icc.N = Name.FlateDecode, 4
     recolour(pdf, inks, profile, pdf.make_indirect(Array([Name.ICCBased, icc])))
     images_to_cmyk(pdf, originals, profile)
@@ -83,6 +84,16 @@ def derive_print(pdf: pikepdf.Pdf, document: uuid.UUID, bleed_mm: float, inks: I
         pdf.trailer.Info = pdf.make_indirect(Dictionary())
     pdf.trailer.Info.Trapped = Name("/False")
     return finish_print_pages(pdf, bleed_mm, version="1.6", folds=folds)
+
+
+def _compressed_profile(profile: Path) -> bytes:
+    stat = profile.stat()
+    return _compressed(profile, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)  # the same profile for every language (7 ms to compress)
+def _compressed(profile: Path, size: int, modified: int) -> bytes:
+    return zlib.compress(profile.read_bytes(), 6)
 
 
 def _trim(page: pikepdf.Page, bleed_mm: float) -> Array:

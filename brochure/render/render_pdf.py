@@ -37,8 +37,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from brochure.defaults import DEFAULT_CMYK_PROFILE, IMAGE_SUFFIXES
 from brochure.render import actual_text, colour
 from brochure.render.drawing_caches import (
-    font_arrays_sized_by_values,
+    fonts_subset_in_one_pass,
     hyphenation_patterns_kept,
+    streams_compressed_at_default_level,
     svg_paths_remembered,
 )
 from brochure.render.justify import gaps, inter_character, spaced
@@ -224,7 +225,7 @@ class Renderer:
                 )
             with _justified_between_characters(), _text_reads_as_written(), \
                     _languages_tagged(), svg_paths_remembered(), hyphenation_patterns_kept(), \
-                    font_arrays_sized_by_values():
+                    fonts_subset_in_one_pass(), streams_compressed_at_default_level():
                 data = document.write_pdf(zoom=zoom, **options)
         finally:
             logger.removeHandler(catcher)
