@@ -101,19 +101,27 @@ def test_facts_are_formatted_with_cldr_for_each_reader(language, fact, expected)
     assert format_fact(fact, parse_locale(language)) == expected
 
 
-def test_korean_words_are_wrapped_whole_in_the_body_only():
+WJ = "\u2060"  # WORD JOINER
+
+
+def test_korean_words_are_kept_whole_in_the_body_only():
     html = ("<html><head><title>광주 소개</title></head>"
             "<body><p>광주는 민주주의의 도시, A&amp;B</p></body></html>")
     result = keep_words_together(html)
     assert "<title>광주 소개</title>" in result
-    assert ('<p><span class="kw">광주는</span> <span class="kw">민주주의의</span> '
-            '<span class="kw">도시,</span> A&amp;B</p>') in result
+    assert (f"<p>광{WJ}주{WJ}는 민{WJ}주{WJ}주{WJ}의{WJ}의 도{WJ}시{WJ}, A&amp;B</p>"
+            in result)
+
+
+def test_korean_words_of_a_heading_are_wrapped_whole_as_its_bookmark_reads_them():
+    result = keep_words_together("<body><h2>민주주의와 인권</h2><p>광주</p></body>")
+    assert ('<h2><span class="kw">민주주의와</span> <span class="kw">인권</span></h2>'
+            f"<p>광{WJ}주</p>") in result
 
 
 def test_a_korean_word_split_by_emphasis_is_joined_across_the_tag():
     result = keep_words_together("<body><p><em>세계기록유산</em>으로 등재</p></body>")
-    assert ('<em><span class="kw">세계기록유산</span></em>'
-            '<span class="kw">\u2060으로</span>') in result
+    assert f"<em>{WJ.join('세계기록유산')}</em>{WJ}으{WJ}로 등{WJ}재" in result
 
 
 def test_an_edition_with_missing_translations_is_marked_draft_on_every_page(content):
@@ -173,7 +181,7 @@ def test_a_table_of_dates_numbers_amounts_and_percentages_for_every_language_fol
 def test_a_korean_word_longer_than_any_line_may_still_break():
     long_word = "가" * 30
     result = keep_words_together(f"<body><p>짧은 {long_word}</p></body>")
-    assert f'<span class="kw">짧은</span> {long_word}</p>' in result
+    assert f"짧{WJ}은 {long_word}</p>" in result
 
 
 @pytest.mark.parametrize("language, amount, currency, expected", [
