@@ -26,6 +26,7 @@ from PIL import Image
 
 from brochure.pdf.recolour import CannotDerive
 from brochure.render.colour import image_to_cmyk
+from brochure.render.kept_images import kept
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
@@ -126,6 +127,10 @@ def _reduce(image: pikepdf.Stream, size: tuple[int, int]) -> None:
 
 @lru_cache(maxsize=8)  # the same photo in every language's edition
 def _smaller_jpeg(data: bytes, size: tuple[int, int]) -> bytes:
+    return kept("reduced", 1, _reduced_jpeg, data, size)  # and by every worker
+
+
+def _reduced_jpeg(data: bytes, size: tuple[int, int]) -> bytes:
     with Image.open(io.BytesIO(data)) as photo:
         reduced = photo.resize(size, Image.Resampling.LANCZOS)
     out = io.BytesIO()

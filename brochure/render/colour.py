@@ -15,6 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
+from brochure.render.kept_images import kept
+
 _HEX = re.compile(rb"(?<!url\()#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 _NAMED = {b"white": b"#ffffff", b"black": b"#000000"}
 _NAMED_COLOUR = re.compile(rb'((?:fill|stroke|stop-color|color)\s*[=:]\s*"?)(white|black)\b')
@@ -69,6 +71,10 @@ def image_to_cmyk(data: bytes, profile: Path) -> bytes:
 
 @lru_cache(maxsize=16)  # the same photo is fetched for every language's edition
 def _image_to_cmyk(data: bytes, profile: Path) -> bytes:
+    return kept("cmyk", 1, _converted_to_cmyk, data, profile)  # and by every worker
+
+
+def _converted_to_cmyk(data: bytes, profile: Path) -> bytes:
     with Image.open(io.BytesIO(data)) as image:
         icc = image.info.get("icc_profile")
         if image.mode == "CMYK" and not icc and image.format == "JPEG":
