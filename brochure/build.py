@@ -317,9 +317,12 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
             stale = rendering.editions
             check_output_folder(out_dir, stale, report.problems)
 
+            digests: dict[Path, str] = {}
+
             def stage(edition: Edition, pdf: RenderedPdf) -> None:
                 if not report.problems.errors:  # the disk works while the workers render
                     staging.stage(edition.output, pdf.data)
+                    digests[edition.output] = digest(pdf.data)  # for the records, now
 
             outcomes = rendering.finish(progress, arrived=stage)
         rendered = accepted(editions, stale, outcomes, records, report.problems)
@@ -329,7 +332,7 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
         sheets = impose_all(editions, rendered, report.problems) \
             if impose == "saddle-stitch" else {}
         report.problems.raise_if_errors(strict)
-        written = _put_in_place(rendered, records, staging)
+        written = _put_in_place(rendered, records, staging, digests)
         for edition in editions:
             built = written.get(edition.output) or up_to_date(edition, records)
             if edition.output in sheets:
@@ -349,14 +352,16 @@ def build(folder: Path = defaults.CONTENT_DIR, languages: list[str] | None = Non
     return report
 
 
-def _put_in_place(rendered: list[tuple], records: BuildRecords,
-                  staging: Staging) -> dict[Path, Built]:
-    """Each accepted PDF at its place, and in the records."""
+def _put_in_place(rendered: list[tuple], records: BuildRecords, staging: Staging,
+                  digests: dict[Path, str]) -> dict[Path, Built]:
+    """Each accepted PDF at its place, and in the records (with its digest,
+    when it was taken as the PDF arrived)."""
     written = {}
     for edition, pdf, seconds, warnings in rendered:
         staging.place(edition.output, pdf.data)
         summary = {"language": edition.language, "kind": edition.kind, "pages": pdf.pages}
-        records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs)
+        records.record(edition.output, edition.fingerprint, pdf.data, summary, edition.inputs,
+                       digests.get(edition.output))
         written[edition.output] = Built(
             edition.language, edition.kind, edition.output, pdf.pages, len(pdf.data),
             seconds, edition.warnings + warnings, draft=edition.warnings > 0)

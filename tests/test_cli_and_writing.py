@@ -79,3 +79,16 @@ def test_build_with_impose_writes_the_printers_sheets_beside_each_pdf(content):
     sheets = out / "gwangju-city_screen_en_sheets.pdf"
     assert f"printer's sheets: {sheets}" in result.output
     assert len(PdfReader(str(sheets)).pages) == 6  # 12 pages, two-up, both sides of 3 sheets
+
+
+def test_the_records_hold_the_digest_of_every_pdf_written(sample_build):
+    """Taken as each PDF arrived from its worker, not read back: the same."""
+    import hashlib
+
+    from brochure.output.records import BuildRecords
+
+    records = BuildRecords(sample_build.built[0].path.parent)
+    assert len(sample_build.built) == 26
+    for built in sample_build.built:
+        data = built.path.read_bytes()
+        assert records.entry(built.path)["sha256"] == hashlib.sha256(data).hexdigest()

@@ -163,9 +163,9 @@ class BuildRecords:
         return self.entries.get(output.name, {})
 
     def record(self, output: Path, print_: str, data: bytes, summary: dict[str, Any],
-               inputs: dict[str, Any]) -> None:
-        """After ``output`` was written with ``data``."""
-        self.entries[output.name] = {"fingerprint": print_, "sha256": digest(data),
+               inputs: dict[str, Any], sha256: str | None = None) -> None:
+        """After ``output`` was written with ``data`` (whose digest, if known)."""
+        self.entries[output.name] = {"fingerprint": print_, "sha256": sha256 or digest(data),
                                      "stat": signature(output.stat()),
                                      **summary, "inputs": inputs}
         self.changed = True
