@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from brochure import defaults
 from brochure.plan import Built, Edition, Progress
-from brochure.render_task import render_task
+from brochure.render_task import fewer_collections, render_task
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -39,10 +39,11 @@ def render_all(editions: list[Edition], jobs: int | None,
         return outcomes
     jobs = min(jobs or defaults.default_jobs(), len(editions))
     if jobs <= 1:
-        for group in _by_layout(editions).values():
-            for index, outcome in zip(group, render_task([editions[i] for i in group]),
-                                      strict=True):
-                done(index, outcome)
+        with fewer_collections():
+            for group in _by_layout(editions).values():
+                for index, outcome in zip(group, render_task([editions[i] for i in group]),
+                                          strict=True):
+                    done(index, outcome)
         return outcomes
     _run_tasks(_LocalPool(jobs), editions, done)
     return outcomes
@@ -204,9 +205,9 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # While this process waits for its first task (the parent is still reading
     # the brochure), it loads what every task needs.
-    from brochure.render_task import load_stages
+    from brochure.render_task import settle_worker
 
-    load_stages()
+    settle_worker()
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:

@@ -66,3 +66,35 @@ def test_loading_the_renderer_starts_no_program():
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert ran.stdout.strip() == "[]"
+
+
+def test_a_worker_keeps_what_it_loaded_out_of_later_collections():
+    """The renderer's objects are frozen once loaded, and collections are rarer
+    (render_task.COLLECTION_THRESHOLDS); the PDFs do not depend on it."""
+    from brochure.render_pool import _LocalPool
+    from brochure.render_task import COLLECTION_THRESHOLDS
+
+    pool = _LocalPool(1, import_first=False)
+    try:
+        frozen, thresholds = pool.pool.submit(_collector_settings).result(timeout=300)
+    finally:
+        pool.close()
+    assert thresholds == COLLECTION_THRESHOLDS
+    assert frozen > 100_000  # the renderer's modules and their objects
+
+
+def _collector_settings() -> tuple[int, tuple[int, int, int]]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()
+
+
+def test_rendering_in_this_process_collects_less_only_while_it_renders():
+    import gc
+
+    from brochure.render_task import COLLECTION_THRESHOLDS, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == COLLECTION_THRESHOLDS
+    assert gc.get_threshold() == before
