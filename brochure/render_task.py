@@ -72,7 +72,7 @@ def load_stages() -> None:
     first task (pikepdf, Pillow's colour management and the PDF checks take
     about a tenth of a second to import)."""
     from brochure.pdf import derive, join, postprocess, preflight  # noqa: F401
-    from brochure.render import render_html  # noqa: F401
+    from brochure.render import links  # noqa: F401
 
     _the_renderer()
 
@@ -104,7 +104,7 @@ def render_alone(edition: Edition):
         pdf.data = finish_print(pdf.data, edition.bleed_mm, pdf.folds)
     elif edition.options.get("pdf_tags"):
         from brochure.pdf.postprocess import finish_links
-        from brochure.render.render_html import link_texts
+        from brochure.render.links import link_texts
 
         pdf.data = finish_links(pdf.data, link_texts(edition.html),
                                 archive=edition.kind == "archive")
@@ -173,7 +173,7 @@ def _derived(edition: Edition, made) -> tuple[bytes, int, list]:
     preflight's findings, read from the derived file while it is open (not
     parsed again); a delegation's pages joined with its parts first."""
     from brochure.pdf.derive import derive_print, derive_screen, document_id, open_layout
-    from brochure.render.render_html import link_texts
+    from brochure.render.links import link_texts
 
     layout = edition.layout
     assert layout is not None

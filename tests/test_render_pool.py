@@ -98,3 +98,14 @@ def test_rendering_in_this_process_collects_less_only_while_it_renders():
     with fewer_collections():
         assert gc.get_threshold() == COLLECTION_THRESHOLDS
     assert gc.get_threshold() == before
+
+
+def test_a_worker_loads_the_renderer_but_not_the_templates():
+    """A worker lays out and post-processes PDFs: Jinja, Markdown and Babel,
+    which only make the HTML in the parent, would cost it 0.05 s to import."""
+    code = ("import sys\nfrom brochure.render_task import load_stages\nload_stages()\n"
+            "print(*(name in sys.modules for name in"
+            " ('weasyprint', 'pikepdf', 'jinja2', 'markdown_it', 'babel')))")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.split() == ["True", "True", "False", "False", "False"]

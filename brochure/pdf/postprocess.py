@@ -178,7 +178,7 @@ def finish_links(data: bytes, texts: Mapping[str, list[str]], archive: bool = Fa
     ``archive`` (PDF/A), images without the renderer's /Interpolate.
 
     ``texts`` gives the words of the links to each target, in document order
-    (``render_html.link_texts``); the renderer's /Contents is the target.
+    (``links.link_texts``); the renderer's /Contents is the target.
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:

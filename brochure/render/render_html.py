@@ -11,7 +11,6 @@ import re
 import traceback
 import unicodedata
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from brochure.content import markup
 from brochure.problems import Location, Problems, relative_name
 from brochure.render import copyfit
+from brochure.render.links import WORD_JOINER
 from brochure.render.script_rules import (
     LINK_END as _LINK_END,
 )
@@ -154,7 +154,6 @@ _HANGUL_CHAR = re.compile(rf"[{_HANGUL}]")
 _INLINE_TAG = re.compile(r"</?(em|strong|a|span|b|i|code|sub|sup|small)\b", re.IGNORECASE)
 _HEADING_START = re.compile(r"<h[1-6]\b", re.IGNORECASE)
 _HEADING_END = re.compile(r"</h[1-6]\s*>", re.IGNORECASE)
-WORD_JOINER = "\u2060"
 # A word longer than this may still be broken, as keep-all allows for a word
 # longer than the line: 20 syllables fill the narrowest column (a fact label).
 LONGEST_UNBROKEN_WORD = 20
@@ -211,40 +210,3 @@ def _joined(word: re.Match[str]) -> str:
     if len(word.group(0)) > LONGEST_UNBROKEN_WORD:
         return word.group(0)
     return WORD_JOINER.join(word.group(0))
-
-
-def link_texts(html: str) -> dict[str, list[str]]:
-    """The words of each link, by target, in the order the links come.
-
-    Internal targets are named without their '#', as the renderer names them.
-    A link without words (around a picture) is described by the picture's alt.
-    """
-    reader = _LinkReader()
-    reader.feed(html)
-    reader.close()
-    return reader.texts
-
-
-class _LinkReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: dict[str, list[str]] = {}
-        self._target: str | None = None
-        self._words: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "a" and (href := found.get("href")):
-            self._target, self._words = href.removeprefix("#"), []
-        elif tag == "img" and self._target is not None:
-            self._words.append(found.get("alt") or "")
-
-    def handle_data(self, data: str) -> None:
-        if self._target is not None:
-            self._words.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._target is not None:
-            words = " ".join("".join(self._words).replace(WORD_JOINER, "").split())
-            self.texts.setdefault(self._target, []).append(words or self._target)
-            self._target = None
