@@ -179,7 +179,7 @@ def stage_breakdown(content: Path, languages: list[str] | None) -> None:
     from brochure.pdf.inspect import report_of
     from brochure.pdf.preflight import NEEDS, check_claims
     from brochure.problems import Problems
-    from brochure.render.render_html import link_texts
+    from brochure.render.links import link_texts
     from brochure.render_task import _the_renderer
 
     started = time.perf_counter()
