@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from brochure import defaults
 from brochure.plan import Built, Edition, Progress
-from brochure.render_task import fewer_collections, render_task
+from brochure.render_task import LaidOut, derive_task, fewer_collections, render_task
 
 # The stages are imported when first used: a build or check in which nothing
 # changed needs none of them (see state.py).
@@ -82,14 +82,22 @@ def _run_tasks(workers: Any, editions: list[Edition],
 
 def _collect(workers: Any, futures: dict[Future, list[int]], editions: list[Edition],
              done: Callable[[int, Any], None]) -> None:
-    from concurrent.futures import as_completed
+    """Every outcome, as it arrives; a layout handed back (render_task.LaidOut)
+    is handed out again, one task per edition derived from it."""
+    from concurrent.futures import FIRST_COMPLETED, wait
 
+    waiting = dict(futures)
     try:
-        for future in as_completed(futures):
-            group = futures[future]
-            outcomes = workers.result(future, [editions[i] for i in group])
-            for index, outcome in zip(group, outcomes, strict=True):
-                done(index, outcome)
+        while waiting:
+            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                group = waiting.pop(future)
+                outcomes = workers.result(future, [editions[i] for i in group])
+                for index, outcome in zip(group, outcomes, strict=True):
+                    if isinstance(outcome, LaidOut):
+                        waiting[workers.derive(editions[index], outcome)] = [index]
+                    else:
+                        done(index, outcome)
     except BaseException:
         workers.close(now=True)
         raise
@@ -185,11 +193,20 @@ class _LocalPool:
             from brochure.render import render_pdf  # noqa: F401
 
         self.slots = jobs
-        self.pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
-                                        initializer=_start_worker)
+        context = get_context("fork")
+        self.waiting = context.Value("i", 0)  # tasks submitted and not yet started
+        self.pool = ProcessPoolExecutor(jobs, mp_context=context,
+                                        initializer=_start_worker, initargs=(self.waiting,))
 
     def submit(self, editions: list[Edition]) -> Future:
+        with self.waiting.get_lock():
+            self.waiting.value += 1
         return self.pool.submit(render_group, editions)
+
+    def derive(self, edition: Edition, laid: LaidOut) -> Future:
+        with self.waiting.get_lock():
+            self.waiting.value += 1
+        return self.pool.submit(derive_one, edition, laid)
 
     def result(self, future: Future, editions: list[Edition]) -> list[Any]:
         return future.result()
@@ -201,7 +218,12 @@ class _LocalPool:
             self.pool.shutdown()
 
 
-def _start_worker() -> None:
+_waiting: Any = None  # in a worker: the pool's count of tasks not yet started
+
+
+def _start_worker(waiting: Any = None) -> None:
+    global _waiting
+    _waiting = waiting
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # While this process waits for its first task (the parent is still reading
     # the brochure), it loads what every task needs.
@@ -234,4 +256,23 @@ def _by_layout(editions: list[Edition]) -> dict[str, list[int]]:
 
 
 def render_group(editions: list[Edition]) -> list[Any]:
-    return render_task(editions)
+    _started()
+    return render_task(editions, hand_back=_none_waiting)
+
+
+def derive_one(edition: Edition, laid: LaidOut) -> list[Any]:
+    _started()
+    return [derive_task(edition, laid)]
+
+
+def _started() -> None:
+    if _waiting is not None:
+        with _waiting.get_lock():
+            _waiting.value -= 1
+
+
+def _none_waiting() -> bool:
+    """No task waits for a worker: the build is near its end, and this
+    layout's editions are better derived by whichever worker is free first
+    than all by this one while the other has nothing left to do."""
+    return _waiting is not None and _waiting.value <= 0

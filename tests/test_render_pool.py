@@ -109,3 +109,56 @@ def test_a_worker_loads_the_renderer_but_not_the_templates():
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert ran.stdout.split() == ["True", "True", "False", "False", "False"]
+
+
+@pytest.fixture(scope="module")
+def english_editions(tmp_path_factory):
+    """The English screen and print editions, derived from their one layout in
+    this process, the usual way."""
+    from brochure.build import prepare
+    from brochure.problems import Problems
+    from brochure.render_task import render_task
+
+    editions = prepare(SAMPLE, ["en"], tmp_path_factory.mktemp("out"), True, Problems(),
+                       kinds=["screen", "print"])
+    assert [e.layout is not None for e in editions] == [True, True]
+    return editions, render_task(editions)
+
+
+def test_editions_derived_from_a_layout_handed_back_are_the_same_bytes(english_editions):
+    """A layout handed back travels to the parent and out again (pickled), and
+    each edition derived from it is the one derived at once, with the same
+    preflight."""
+    import pickle
+
+    from brochure.render_task import LaidOut, derive_task, render_task
+
+    editions, at_once = english_editions
+    handed = render_task(editions, hand_back=lambda: True)
+    assert all(isinstance(outcome, LaidOut) for outcome in handed)
+    derived = [derive_task(edition, pickle.loads(pickle.dumps(laid)))
+               for edition, laid in zip(editions, handed, strict=True)]
+    assert [pdf.data for pdf, _ in derived] == [pdf.data for pdf, _ in at_once]
+    assert [pdf.findings for pdf, _ in derived] == [pdf.findings for pdf, _ in at_once]
+    assert [pdf.pages for pdf, _ in derived] == [12, 12]
+
+
+def test_a_layout_is_handed_back_when_no_task_waits_for_a_worker(english_editions):
+    """The last layouts of a build: their editions are derived by whichever
+    worker is free first, instead of all by the worker that laid them out."""
+    from brochure.render_pool import _LocalPool, render_all
+
+    editions, at_once = english_editions
+    handed_out: list[str] = []
+    original = _LocalPool.derive
+
+    def derive(self, edition, laid):
+        handed_out.append(edition.kind)
+        return original(self, edition, laid)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_LocalPool, "derive", derive)
+        outcomes = render_all(editions, jobs=2, progress=None)
+    assert sorted(handed_out) == ["print", "screen"]
+    assert [pdf.data for pdf, _ in outcomes] == [pdf.data for pdf, _ in at_once]
+    assert multiprocessing.active_children() == []
