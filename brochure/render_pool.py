@@ -196,7 +196,7 @@ class _LocalPool:
         context = get_context("fork")
         self.waiting = context.Value("i", 0)  # tasks submitted and not yet started
         self.pool = ProcessPoolExecutor(jobs, mp_context=context,
-                                        initializer=_start_worker, initargs=(self.waiting,))
+                                        initializer=_start_worker, initargs=(self.waiting, jobs))
 
     def submit(self, editions: list[Edition]) -> Future:
         with self.waiting.get_lock():
@@ -219,11 +219,12 @@ class _LocalPool:
 
 
 _waiting: Any = None  # in a worker: the pool's count of tasks not yet started
+_workers = 1  # in a worker: how many the pool has
 
 
-def _start_worker(waiting: Any = None) -> None:
-    global _waiting
-    _waiting = waiting
+def _start_worker(waiting: Any = None, workers: int = 1) -> None:
+    global _waiting, _workers
+    _waiting, _workers = waiting, workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # While this process waits for its first task (the parent is still reading
     # the brochure), it loads what every task needs.
@@ -257,7 +258,7 @@ def _by_layout(editions: list[Edition]) -> dict[str, list[int]]:
 
 def render_group(editions: list[Edition]) -> list[Any]:
     _started()
-    return render_task(editions, hand_back=_none_waiting)
+    return render_task(editions, hand_back=_near_the_end)
 
 
 def derive_one(edition: Edition, laid: LaidOut) -> list[Any]:
@@ -271,8 +272,8 @@ def _started() -> None:
             _waiting.value -= 1
 
 
-def _none_waiting() -> bool:
-    """No task waits for a worker: the build is near its end, and this
-    layout's editions are better derived by whichever worker is free first
-    than all by this one while the other has nothing left to do."""
-    return _waiting is not None and _waiting.value <= 0
+def _near_the_end() -> bool:
+    """Fewer tasks wait than there are workers: the build is near its end, and
+    this layout's editions are better derived by whichever worker is free
+    first than all by this one while another has nothing left to do."""
+    return _waiting is not None and _waiting.value < _workers

@@ -4,9 +4,9 @@ preflighted in the current process, with its one Renderer (fonts, parsed CSS).
 A language's screen and print editions in one format are laid out and
 written once, as their one layout (``plan.Layout``), and derived from it
 (``pdf/derive.py``); an edition that cannot be derived exactly is rendered
-on its own, as are archive editions and PDF/X-1a print editions. When no
-other task waits for a worker, a layout is handed back (``LaidOut``) and each
-of its editions derived as a task of its own (``derive_task``). A
+on its own, as are archive editions and PDF/X-1a print editions. Near the
+end of a build, a layout is handed back (``LaidOut``) and each of its
+editions derived as a task of its own (``derive_task``). A
 delegation's own pages (``edition.joined``) are laid out once too, padded to
 whole sheets, and each edition derived from them is joined with its parts.
 """

@@ -143,7 +143,8 @@ def test_editions_derived_from_a_layout_handed_back_are_the_same_bytes(english_e
     assert [pdf.pages for pdf, _ in derived] == [12, 12]
 
 
-def test_a_layout_is_handed_back_when_no_task_waits_for_a_worker(english_editions):
+def test_a_layout_is_handed_back_when_fewer_tasks_wait_than_there_are_workers(
+        english_editions):
     """The last layouts of a build: their editions are derived by whichever
     worker is free first, instead of all by the worker that laid them out."""
     from brochure.render_pool import _LocalPool, render_all
