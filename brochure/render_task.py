@@ -123,23 +123,44 @@ def render_alone(edition: Edition):
         return exc
     if _on_sheets(edition):
         pdf = _on_whole_sheets(pdf)
-    if edition.kind == "print":
-        from brochure.pdf.postprocess import finish_print
+    pdf.data, pdf.pages, pdf.findings = _finished(edition, pdf)
+    pdf.originals = {}
+    return pdf, time.perf_counter() - started
 
-        pdf.data = finish_print(pdf.data, edition.bleed_mm, pdf.folds)
-    elif edition.options.get("pdf_tags"):
-        from brochure.pdf.postprocess import finish_links
+
+def _finished(edition: Edition, pdf) -> tuple[bytes, int, list]:
+    """The edition's post-processed file, its pages, and its preflight's
+    findings, read from the finished file while it is open (not parsed
+    again); a delegation's pages joined with its parts first."""
+    finishing = _finishing(edition, pdf)
+    data = pdf.data
+    if finishing is not None:
+        with finishing as (data, finished):
+            if not edition.joined:
+                return data, pdf.pages, _claims(edition, _report_of(edition, finished, len(data)))
+    if not edition.joined:
+        return data, pdf.pages, preflight(edition, data)
+    from brochure.pdf.join import Part, join
+
+    data, pages = join([Part(data, numbering="r"), *edition.joined])
+    return data, pages, preflight(edition, data)
+
+
+def _finishing(edition: Edition, pdf):
+    """The post-processing the edition's kind asks for (postprocess.py), as a
+    context giving the finished file and the PDF it was saved from; None
+    when there is none."""
+    if edition.kind == "print":
+        from brochure.pdf.postprocess import finished_print
+
+        return finished_print(pdf.data, edition.bleed_mm, pdf.folds)
+    if edition.options.get("pdf_tags"):
+        from brochure.pdf.postprocess import finished_links
         from brochure.render.links import link_texts
 
-        pdf.data = finish_links(pdf.data, link_texts(edition.html),
-                                archive=edition.kind == "archive")
-    if edition.joined:
-        from brochure.pdf.join import Part, join
-
-        pdf.data, pdf.pages = join([Part(pdf.data, numbering="r"), *edition.joined])
-    pdf.originals = {}
-    pdf.findings = preflight(edition, pdf.data)
-    return pdf, time.perf_counter() - started
+        return finished_links(pdf.data, link_texts(edition.html),
+                              archive=edition.kind == "archive")
+    return None
 
 
 def lay_out(editions: list[Edition]) -> Any:

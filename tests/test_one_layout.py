@@ -130,3 +130,22 @@ def test_a_colour_the_layout_cannot_map_exactly_gets_a_print_edition_of_its_own(
     assert check_claims(printed, "print") == []
     assert "Lab" in {use.space.family for use in printed.colours}
     assert check_claims(inspect_pdf(paths["screen"]), "screen") == []
+
+
+@pytest.mark.parametrize("kind, variant", [("archive", "pdf/x-4"), ("print", "pdf/x-1a")])
+def test_an_edition_rendered_on_its_own_is_preflighted_from_its_file_still_open(
+        content, tmp_path, kind, variant):
+    """Archive and PDF/X-1a editions are not derived; their preflight reads the
+    finished file before it is closed, and finds what reading the saved bytes
+    finds (PDF/X-1a: the design's transparency)."""
+    from brochure.build import prepare
+    from brochure.pdf.preflight import NEEDS
+    from brochure.render_task import render_alone
+
+    edit(content / "edition.yaml", "variant: pdf/x-4", f"variant: {variant}")
+    edition, = prepare(content, ["en"], tmp_path, False, Problems(), kinds=[kind])
+    assert edition.layout is None
+    pdf, _ = render_alone(edition)
+    read_again = inspect_pdf(edition.output, pdf.data, NEEDS[kind])
+    assert pdf.findings == check_claims(read_again, kind, **edition.claim_settings)
+    assert bool(pdf.findings) == (variant == "pdf/x-1a")

@@ -21,7 +21,8 @@ import hashlib
 import io
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pikepdf
 
@@ -39,13 +40,22 @@ def finish_print(data: bytes, bleed_mm: float, folds: list[list[float]] | None =
     """The print PDF with CMYK-only content, full BleedBoxes, crop marks, a
     stable document id, and fold marks where ``folds`` says (per page, mm
     from the trim's left edge; see layout.panel_edges)."""
+    with finished_print(data, bleed_mm, folds) as (finished, _):
+        return finished
+
+
+@contextmanager
+def finished_print(data: bytes, bleed_mm: float, folds: list[list[float]] | None = None,
+                   ) -> Iterator[tuple[bytes, pikepdf.Pdf]]:
+    """``finish_print``'s file, and the PDF it was saved from, still open: what
+    it says can be read without parsing the file again."""
     data = _stable_document_id(data)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         seen: set[tuple[int, int]] = set()
         for page in pdf.pages:
             page.contents_coalesce()
             _rgb_to_cmyk(page.obj.Contents, page.obj.get("/Resources"), seen)
-        return finish_print_pages(pdf, bleed_mm, folds=folds)
+        yield finish_print_pages(pdf, bleed_mm, folds=folds), pdf
 
 
 def finish_print_pages(pdf: pikepdf.Pdf, bleed_mm: float, version: str = "",
@@ -180,12 +190,21 @@ def finish_links(data: bytes, texts: Mapping[str, list[str]], archive: bool = Fa
     ``texts`` gives the words of the links to each target, in document order
     (``links.link_texts``); the renderer's /Contents is the target.
     """
+    with finished_links(data, texts, archive) as (finished, _):
+        return finished
+
+
+@contextmanager
+def finished_links(data: bytes, texts: Mapping[str, list[str]], archive: bool = False,
+                   ) -> Iterator[tuple[bytes, pikepdf.Pdf]]:
+    """``finish_links``'s file, and the PDF it was saved from, still open."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
-            return data
+            yield data, pdf
+            return
         if archive:
             _no_interpolation(pdf)
-        return finish_links_in(pdf, texts)
+        yield finish_links_in(pdf, texts), pdf
 
 
 def finish_links_in(pdf: pikepdf.Pdf, texts: Mapping[str, list[str]]) -> bytes:
