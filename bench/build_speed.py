@@ -201,15 +201,17 @@ def stage_breakdown(content: Path, languages: list[str] | None) -> None:
         layout, pdf = edition.layout, made[edition.layout.key]
         started = time.perf_counter()
         with open_layout(pdf.data) as opened:
+            walked = None  # the screen's fonts, found while its images were reduced
             if edition.kind == "screen":
-                data = derive_screen(opened, layout.bleed_mm, link_texts(layout.html), 150)
+                data, walked = derive_screen(opened, layout.bleed_mm, link_texts(layout.html),
+                                             150)
             else:
                 data = derive_print(opened, document_id(pdf.data), layout.bleed_mm,
                                     layout.inks, edition.cmyk_profile, pdf.originals)
             post += time.perf_counter() - started
             started = time.perf_counter()
-            check_claims(report_of(opened, edition.output, len(data), NEEDS[edition.kind]),
-                         edition.kind)
+            check_claims(report_of(opened, edition.output, len(data), NEEDS[edition.kind],
+                                   walked), edition.kind)
             checks += time.perf_counter() - started
     whole = prepared + rendering + post + checks
     print(f"stages, one process, {len(editions)} editions from {len(layouts)} layouts "

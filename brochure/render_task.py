@@ -227,25 +227,28 @@ def _derived(edition: Edition, made) -> tuple[bytes, int, list]:
     layout = edition.layout
     assert layout is not None
     with open_layout(made.data) as pdf:
+        walked = None  # the screen's fonts, found while its images were reduced
         if edition.kind == "screen":
-            data = derive_screen(pdf, layout.bleed_mm, link_texts(layout.html), SCREEN_PPI)
+            data, walked = derive_screen(pdf, layout.bleed_mm, link_texts(layout.html),
+                                         SCREEN_PPI)
         else:
             assert edition.cmyk_profile is not None
             data = derive_print(pdf, document_id(made.data), layout.bleed_mm, layout.inks,
                                 edition.cmyk_profile, made.originals, made.folds)
         if not edition.joined:
-            return data, made.pages, _claims(edition, _report_of(edition, pdf, len(data)))
+            report = _report_of(edition, pdf, len(data), walked)
+            return data, made.pages, _claims(edition, report)
     from brochure.pdf.join import Part, join
 
     data, pages = join([Part(data, numbering="r"), *edition.joined])
     return data, pages, preflight(edition, data)
 
 
-def _report_of(edition: Edition, pdf, size: int):
+def _report_of(edition: Edition, pdf, size: int, walked=None):
     from brochure.pdf.inspect import report_of
     from brochure.pdf.preflight import NEEDS
 
-    return report_of(pdf, edition.output, size, NEEDS[edition.kind])
+    return report_of(pdf, edition.output, size, NEEDS[edition.kind], walked)
 
 
 def preflight(edition: Edition, data: bytes) -> list:

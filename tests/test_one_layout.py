@@ -149,3 +149,29 @@ def test_an_edition_rendered_on_its_own_is_preflighted_from_its_file_still_open(
     read_again = inspect_pdf(edition.output, pdf.data, NEEDS[kind])
     assert pdf.findings == check_claims(read_again, kind, **edition.claim_settings)
     assert bool(pdf.findings) == (variant == "pdf/x-1a")
+
+
+def test_a_screen_editions_pages_are_walked_once_and_its_preflight_reads_as_the_saved_file(
+        tmp_path):
+    """The walk that finds where the screen edition's images are placed (to
+    reduce them) also finds its fonts for its preflight: the report is the one
+    read from the saved bytes."""
+    from brochure.build import prepare
+    from brochure.defaults import SCREEN_PPI
+    from brochure.pdf.derive import derive_screen, open_layout
+    from brochure.pdf.inspect import report_of
+    from brochure.pdf.preflight import NEEDS
+    from brochure.render.links import link_texts
+    from brochure.render_task import lay_out
+
+    edition, = prepare(SAMPLE, ["ko"], tmp_path, False, Problems(), kinds=["screen"])
+    layout = edition.layout
+    assert layout is not None
+    laid = lay_out([edition])
+    with open_layout(laid.made.data) as pdf:
+        data, walked = derive_screen(pdf, layout.bleed_mm, link_texts(layout.html), SCREEN_PPI)
+        from_the_walk = report_of(pdf, edition.output, len(data), NEEDS["screen"], walked)
+    assert from_the_walk == inspect_pdf(edition.output, data, NEEDS["screen"])
+    assert len(from_the_walk.fonts) >= 3 and all(f.embedded for f in from_the_walk.fonts)
+    placed = walked.largest_placements()
+    assert len(placed) == 1 and all(side > 100 for side in next(iter(placed.values())))

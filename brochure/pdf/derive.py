@@ -30,6 +30,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from brochure.pdf.page_walk import Found, walk_pages
 from brochure.pdf.postprocess import MM, finish_links_in, finish_print_pages
 from brochure.pdf.recolour import CannotDerive, Inks, recolour
 from brochure.pdf.reimage import images_downsampled, images_to_cmyk
@@ -50,9 +51,10 @@ def document_id(layout: bytes) -> uuid.UUID:
 
 
 def derive_screen(pdf: pikepdf.Pdf, bleed_mm: float, texts: Mapping[str, list[str]],
-                  ppi: float) -> bytes:
+                  ppi: float) -> tuple[bytes, Found]:
     """The screen edition, from the open layout: cut to its trim, images at
-    ``ppi``; the file saved (``pdf`` stays open, as saved)."""
+    ``ppi``; the file saved (``pdf`` stays open, as saved), and its fonts and
+    images as its pages' one walk found them (for its preflight)."""
     if "/StructTreeRoot" not in pdf.Root:
         raise CannotDerive("the layout is not tagged")
     for page in pdf.pages:
@@ -60,8 +62,9 @@ def derive_screen(pdf: pikepdf.Pdf, bleed_mm: float, texts: Mapping[str, list[st
         page.obj.MediaBox = trim
         page.obj.TrimBox = Array(list(trim))
         page.obj.BleedBox = Array(list(trim))
-    images_downsampled(pdf, ppi)
-    return finish_links_in(pdf, texts)
+    walked = walk_pages(pdf, fonts_only=True)
+    images_downsampled(pdf, ppi, walked.largest_placements())
+    return finish_links_in(pdf, texts), walked
 
 
 def derive_print(pdf: pikepdf.Pdf, document: uuid.UUID, bleed_mm: float, inks: Inks,

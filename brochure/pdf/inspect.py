@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 
 import pikepdf
 
-from brochure.pdf.page_walk import Found, PageWalker
+from brochure.pdf.page_walk import Found, walk_pages
 from brochure.pdf.pdf_report import (
     MM_PER_POINT,
     NOT_READ,
@@ -72,17 +72,21 @@ def inspect_pdf(path: Path | str, data: bytes | None = None,
 
 
 def report_of(pdf: pikepdf.Pdf, path: Path, size: int,
-              parts: Collection[str] = PARTS) -> PdfReport:
+              parts: Collection[str] = PARTS, walked: Found | None = None) -> PdfReport:
     """``inspect_pdf`` of a PDF already open (and just saved, ``size`` bytes):
-    read once, not parsed again."""
-    return _report(pdf, path, size, frozenset(parts))
+    read once, not parsed again. ``walked``: what its pages paint with, found
+    already (``page_walk.walk_pages``) by a walk that covers ``parts``."""
+    return _report(pdf, path, size, frozenset(parts), walked)
 
 
-def _report(pdf: pikepdf.Pdf, path: Path, size: int, parts: frozenset[str]) -> PdfReport:
-    found = Found()
-    walked = "colours" in parts or "fonts" in parts
-    for number, page in enumerate(pdf.pages if walked else (), start=1):
-        PageWalker(number, found, fonts_only="colours" not in parts).walk_page(page)
+def _report(pdf: pikepdf.Pdf, path: Path, size: int, parts: frozenset[str],
+            walked: Found | None = None) -> PdfReport:
+    if walked is not None:
+        found = walked
+    elif "colours" in parts or "fonts" in parts:
+        found = walk_pages(pdf, fonts_only="colours" not in parts)
+    else:
+        found = Found()
     xmp, damaged = _read_xmp(pdf) if parts & {"variant", "metadata"} else ({}, None)
     colours = "colours" in parts
     return PdfReport(

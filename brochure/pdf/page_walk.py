@@ -98,9 +98,11 @@ WALKED = " ".join(sorted({"q", "Q", "cm", "cs", "CS", "scn", "SCN", "Tr", "Tf", 
                           "BI", "ID", "EI", *SET_DEVICE_COLOUR, *FILL_OPERATORS,
                           *STROKE_OPERATORS, *FILL_AND_STROKE_OPERATORS,
                           *TEXT_SHOW_OPERATORS}))
-# Enough to find every font: where it is set, and the forms and patterns that
-# may set more. A pattern chosen to paint with is followed as if it painted.
-FONTS_WALKED = "Tf Do scn SCN"
+# Enough to find every font (where it is set, and the forms and patterns that
+# may set more; a pattern chosen to paint with is followed as if it painted)
+# and the size each image is placed at, which the screen edition reduces
+# its images by: one walk for both (pdf/derive.derive_screen).
+FONTS_WALKED = "q Q cm Tf Do scn SCN"
 
 
 @dataclass
@@ -127,6 +129,7 @@ class _ImagePlacement:
     ppi: float | None = None
     page: int = 0
     pages: set[int] = field(default_factory=set)
+    largest: tuple[float, float] = (0.0, 0.0)  # its largest sides where placed, in points
 
 
 @dataclass
@@ -154,6 +157,20 @@ class Found:
     def font_infos(self) -> tuple[FontInfo, ...]:
         return tuple(replace(info, pages=tuple(sorted(pages)))
                      for info, pages in self.fonts.values())
+
+    def largest_placements(self) -> dict[tuple[int, int], tuple[float, float]]:
+        """Each image XObject's largest sides on the pages, in points, by its object."""
+        return {key: image.largest for key, image in self.images.items()
+                if isinstance(key, tuple) and key[0] != "inline"}
+
+
+def walk_pages(pdf: pikepdf.Pdf, fonts_only: bool = False) -> Found:
+    """What every page of ``pdf`` paints with; with ``fonts_only``, only its
+    fonts and where its images are placed."""
+    found = Found()
+    for number, page in enumerate(pdf.pages, start=1):
+        PageWalker(number, found, fonts_only=fonts_only).walk_page(page)
+    return found
 
 
 class PageWalker:
@@ -315,6 +332,7 @@ class PageWalker:
         a, b, c, d, _, _ = state.ctm
         across, down = math.hypot(a, b), math.hypot(c, d)  # in points
         image.pages.add(self.page)
+        image.largest = (max(image.largest[0], across), max(image.largest[1], down))
         if across <= 0 or down <= 0 or not image.width or not image.height:
             return
         ppi = min(image.width * 72 / across, image.height * 72 / down)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import zlib
 from collections.abc import Mapping
 from functools import lru_cache
@@ -27,9 +26,6 @@ from PIL import Image
 from brochure.pdf.recolour import CannotDerive
 from brochure.render.colour import image_to_cmyk
 from brochure.render.kept_images import kept
-
-Matrix = tuple[float, float, float, float, float, float]
-_IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
 
 
 def images_in(pdf: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Stream]:
@@ -97,10 +93,11 @@ def _replace_with_jpeg(image: pikepdf.Stream, jpeg: bytes) -> None:
 
 # --- screen: about 150 ppi where placed ---------------------------------------
 
-def images_downsampled(pdf: pikepdf.Pdf, ppi: float) -> None:
-    """Every image above ``ppi`` at its largest placement reduced to ``ppi``
-    (on its denser side, as the renderer reduces them), photos as JPEG 85."""
-    sizes = _largest_placements(pdf)
+def images_downsampled(pdf: pikepdf.Pdf, ppi: float,
+                       sizes: Mapping[tuple[int, int], tuple[float, float]]) -> None:
+    """Every image above ``ppi`` at its largest placement (``sizes``: its sides
+    in points, ``page_walk.Found.largest_placements``) reduced to ``ppi`` (on
+    its denser side, as the renderer reduces them), photos as JPEG 85."""
     for key, image in images_in(pdf).items():
         across, down = sizes.get(key, (0.0, 0.0))
         width, height = int(image.Width), int(image.Height)
@@ -153,48 +150,3 @@ def _write_flate(image: pikepdf.Stream, pixels: Image.Image) -> None:
     if "/DecodeParms" in image:
         del image.DecodeParms
     image.Width, image.Height = pixels.size
-
-
-def _largest_placements(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[float, float]]:
-    """Each image's largest size on the pages, in points (its two sides)."""
-    sizes: dict[tuple[int, int], tuple[float, float]] = {}
-    for page in pdf.pages:
-        page.contents_coalesce()
-        _walk(page.obj.Contents, page.obj.get("/Resources"), _IDENTITY, sizes, 0)
-    return sizes
-
-
-def _walk(stream: pikepdf.Object, resources: pikepdf.Object | None, ctm: Matrix,
-          sizes: dict, depth: int) -> None:
-    if depth > 8:
-        return
-    stack = []
-    for operands, operator in pikepdf.parse_content_stream(stream, "q Q cm Do"):  # type: ignore[misc]
-        op = str(operator)
-        if op == "q":
-            stack.append(ctm)
-        elif op == "Q" and stack:
-            ctm = stack.pop()
-        elif op == "cm":
-            ctm = _times(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-        elif op == "Do" and resources is not None:
-            xobjects = resources.get("/XObject")
-            xobject = xobjects.get(str(operands[0])) if xobjects is not None else None
-            if xobject is None:
-                continue
-            if xobject.get("/Subtype") == "/Image":
-                a, b, c, d, _, _ = ctm
-                across, down = math.hypot(a, b), math.hypot(c, d)
-                old = sizes.get(xobject.objgen, (0.0, 0.0))
-                sizes[xobject.objgen] = (max(old[0], across), max(old[1], down))
-            elif xobject.get("/Subtype") == "/Form":
-                inner = tuple(float(v) for v in xobject.get("/Matrix", _IDENTITY))
-                _walk(xobject, xobject.get("/Resources"), _times(inner, ctm),  # type: ignore[arg-type]
-                      sizes, depth + 1)
-
-
-def _times(inner: Matrix, outer: Matrix) -> Matrix:
-    a, b, c, d, e, f = inner
-    A, B, C, D, E, F = outer
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
