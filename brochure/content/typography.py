@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -101,9 +102,18 @@ class Typography:
     language: str          # BCP 47, as written in the edition: "zh-Hans"
     locale: Locale         # CLDR locale used for numbers and dates
     script: str            # ISO 15924: "Kore"
-    direction: str         # "ltr" or "rtl"
     fonts: FontStack
     keep_words_whole: bool
+    written: Locale        # the language's own CLDR locale: how it is written
+
+    @cached_property
+    def direction(self) -> str:
+        """"ltr" or "rtl", as CLDR writes the language. Read when first asked
+        for: CLDR's data for a locale takes about 7 ms to load, which a
+        build then needs anyway to localise that language, and which
+        would otherwise hold back the first language's rendering by the
+        other languages' loads."""
+        return "rtl" if self.written.character_order == "right-to-left" else "ltr"
 
     @property
     def numbering_system(self) -> str:
@@ -218,7 +228,7 @@ def typography_for(language: str, locale_code: str | None = None,
         language=language,
         locale=locale,
         script=script,
-        direction="rtl" if language_locale.character_order == "right-to-left" else "ltr",
         fonts=stack,
         keep_words_whole=script in KEEP_WORDS_WHOLE,
+        written=language_locale,
     )
