@@ -199,14 +199,15 @@ class _LocalPool:
                                         initializer=_start_worker, initargs=(self.waiting, jobs))
 
     def submit(self, editions: list[Edition]) -> Future:
-        with self.waiting.get_lock():
-            self.waiting.value += 1
-        return self.pool.submit(render_group, editions)
+        return self._counted(render_group, editions)
 
     def derive(self, edition: Edition, laid: LaidOut) -> Future:
+        return self._counted(derive_one, edition, laid)
+
+    def _counted(self, task: Callable[..., list[Any]], *args: Any) -> Future:
         with self.waiting.get_lock():
             self.waiting.value += 1
-        return self.pool.submit(derive_one, edition, laid)
+        return self.pool.submit(task, *args)
 
     def result(self, future: Future, editions: list[Edition]) -> list[Any]:
         return future.result()
