@@ -14,7 +14,7 @@ from brochure.render_task import LaidOut, derive_task, fewer_collections, render
 # changed needs none of them (see state.py).
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
 
     from brochure.render.rendered import RenderedPdf
 
@@ -122,9 +122,10 @@ def _tasks(editions: list[Edition], slots: int) -> list[list[int]]:
 class Rendering:
     """Editions handed to local workers as soon as each language is ready.
 
-    The workers are forked when the first edition to render is added, and
-    import the renderer themselves, while this process goes on reading and
-    checking the other languages; each language renders while the next is
+    The workers are forked when the first edition to render is added (the
+    first loads the renderer, the others are forked from it:
+    forked_workers.py), while this process goes on reading and checking the
+    other languages; each language renders while the next is
     prepared. Nothing is written here: a problem found later stops the workers
     (``stop``, or leaving the ``with`` block by an exception). On a cluster or
     with one worker, editions are rendered when ``finish`` is called.
@@ -153,8 +154,7 @@ class Rendering:
         will be rendered anyway (an empty output folder), they load the
         renderer while this process reads the brochure."""
         if self._local and self._pool is None:
-            self._pool = _LocalPool(self.jobs, import_first=False)
-            self._pool.pool.submit(int)  # a fork-based pool forks all its workers at once
+            self._pool = _LocalPool(self.jobs)
 
     def add(self, editions: list[Edition]) -> None:
         start = len(self.editions)
@@ -183,20 +183,17 @@ class Rendering:
 
 class _LocalPool:
     """Forked worker processes that start with the renderer loaded and leave
-    Ctrl-C to the parent."""
+    Ctrl-C to the parent: the first loads it, the others are forked from it
+    (forked_workers.py)."""
 
-    def __init__(self, jobs: int, import_first: bool = True):
-        from concurrent.futures import ProcessPoolExecutor
+    def __init__(self, jobs: int):
         from multiprocessing import get_context
 
-        if import_first:  # every worker starts with the renderer loaded
-            from brochure.render import render_pdf  # noqa: F401
+        from brochure.forked_workers import ForkedWorkers
 
         self.slots = jobs
-        context = get_context("fork")
-        self.waiting = context.Value("i", 0)  # tasks submitted and not yet started
-        self.pool = ProcessPoolExecutor(jobs, mp_context=context,
-                                        initializer=_start_worker, initargs=(self.waiting, jobs))
+        self.waiting = get_context("fork").Value("i", 0)  # tasks submitted, not yet started
+        self.pool = ForkedWorkers(jobs, _start_worker, self.waiting, jobs)
 
     def submit(self, editions: list[Edition]) -> Future:
         return self._counted(render_group, editions)
@@ -213,10 +210,7 @@ class _LocalPool:
         return future.result()
 
     def close(self, now: bool = False) -> None:
-        if now:
-            _stop_now(self.pool)
-        else:
-            self.pool.shutdown()
+        self.pool.close(now)
 
 
 _waiting: Any = None  # in a worker: the pool's count of tasks not yet started
@@ -232,21 +226,6 @@ def _start_worker(waiting: Any = None, workers: int = 1) -> None:
     from brochure.render_task import settle_worker
 
     settle_worker()
-
-
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    workers = list((pool._processes or {}).values())  # no public way to stop them
-    manager = getattr(pool, "_executor_manager_thread", None)  # a Thread (typeshed has it wrong)
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.kill()
-    for worker in workers:
-        worker.join(timeout=1)
-    # The pool's own thread reaps the killed workers too: a join that loses
-    # that race returns before the worker's end is recorded. Once the thread
-    # has ended, every worker's has been.
-    if manager is not None:
-        manager.join(timeout=2)
 
 
 def _by_layout(editions: list[Edition]) -> dict[str, list[int]]:

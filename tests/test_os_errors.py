@@ -3,6 +3,7 @@ never a half-written PDF."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -37,14 +38,22 @@ def test_a_vanished_content_file_is_one_line_naming_it(tmp_path):
 
 
 def wait_for_workers(pid: int, count: int = 2) -> None:
-    """Until the build has started its rendering processes."""
+    """Until the build has started its rendering processes (the first worker
+    is its child, the others are forked from the first)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        children = "".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
-        if len(children.split()) >= count:
+        if len(_descendants(pid)) >= count:
             return
         time.sleep(0.05)
     raise AssertionError("the build started no workers within a minute")
+
+
+def _descendants(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):  # a thread that has just ended
+            children += [int(child) for child in task.read_text().split()]
+    return children + [grandchild for child in children for grandchild in _descendants(child)]
 
 
 def test_ctrl_c_stops_a_parallel_build_within_two_seconds_and_writes_nothing(content):

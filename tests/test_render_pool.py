@@ -74,7 +74,7 @@ def test_a_worker_keeps_what_it_loaded_out_of_later_collections():
     from brochure.render_pool import _LocalPool
     from brochure.render_task import COLLECTION_THRESHOLDS
 
-    pool = _LocalPool(1, import_first=False)
+    pool = _LocalPool(1)
     try:
         frozen, thresholds = pool.pool.submit(_collector_settings).result(timeout=300)
     finally:
