@@ -173,4 +173,6 @@ def _serve(connection: Connection) -> None:
         try:
             connection.send(message)
         except (OSError, ValueError):
-            return
+            return  # the pipe is closed: this process's work is over
+        except Exception as exc:  # an outcome that cannot be pickled
+            connection.send(("failed", RuntimeError(f"{type(exc).__name__}: {exc}")))

@@ -60,6 +60,20 @@ def test_a_task_that_raises_raises_where_its_outcome_is_awaited():
         workers.close()
 
 
+def _cannot_be_sent():
+    return lambda: None
+
+
+def test_an_outcome_that_cannot_be_sent_back_is_an_error_not_a_lost_worker():
+    workers = ForkedWorkers(1, _nothing)
+    try:
+        with pytest.raises(RuntimeError, match="PicklingError|pickle"):
+            workers.submit(_cannot_be_sent).result(timeout=60)
+        assert workers.submit(int, "7").result(timeout=60) == 7
+    finally:
+        workers.close()
+
+
 def test_a_worker_that_ends_abruptly_breaks_its_task_and_the_waiting_ones():
     workers = ForkedWorkers(1, _nothing)
     try:
