@@ -140,10 +140,7 @@ def _finished(edition: Edition, pdf) -> tuple[bytes, int, list]:
                 return data, pdf.pages, _claims(edition, _report_of(edition, finished, len(data)))
     if not edition.joined:
         return data, pdf.pages, preflight(edition, data)
-    from brochure.pdf.join import Part, join
-
-    data, pages = join([Part(data, numbering="r"), *edition.joined])
-    return data, pages, preflight(edition, data)
+    return _joined(edition, data)
 
 
 def _finishing(edition: Edition, pdf):
@@ -238,6 +235,12 @@ def _derived(edition: Edition, made) -> tuple[bytes, int, list]:
         if not edition.joined:
             report = _report_of(edition, pdf, len(data), walked)
             return data, made.pages, _claims(edition, report)
+    return _joined(edition, data)
+
+
+def _joined(edition: Edition, data: bytes) -> tuple[bytes, int, list]:
+    """A delegation's own pages joined with its parts, the pages of the whole,
+    and its preflight's findings (the joined file is a new one: read once)."""
     from brochure.pdf.join import Part, join
 
     data, pages = join([Part(data, numbering="r"), *edition.joined])
