@@ -28,9 +28,10 @@ class ForkedWorkers:
     before the others are forked from it."""
 
     def __init__(self, count: int, start: Callable[..., None], *start_args: Any):
-        pipes = [get_context("fork").Pipe() for _ in range(count)]
+        context = get_context("fork")
+        pipes = [context.Pipe() for _ in range(count)]
         self._connections: list[Connection] = [ours for ours, _ in pipes]
-        self._first = get_context("fork").Process(
+        self._first = context.Process(
             target=_first_worker, args=([theirs for _, theirs in pipes], start, start_args),
             name="brochure-worker", daemon=True)
         self._first.start()  # before this process starts a thread: fork copies only the caller
@@ -73,7 +74,7 @@ class ForkedWorkers:
             for connection in self._connections:
                 with contextlib.suppress(OSError):  # a worker already gone
                     connection.send(None)
-        self._first.join(timeout=None if not now else 2)
+        self._first.join(timeout=2 if now else None)
         self._receiver.join(timeout=2)
         for connection in self._connections:
             connection.close()
